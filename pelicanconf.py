@@ -1,0 +1,91 @@
+"""Development settings: relative URLs, drafts built, no feeds, content cache on.
+
+publishconf.py starts from these and changes what production needs."""
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent
+# The plugins import the shared core (thaireports) from the repository root.
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+SITENAME = "คลังข่าวเครือข่ายสุจริต"
+SITENAME_EN = "Thai Integrity Network Archive"
+SITESUBTITLE = "จดหมายเหตุกิจกรรมต่อต้านการทุจริต ชุมชนคุณธรรม และธรรมนูญชุมชนทั่วประเทศไทย"
+AUTHOR = "Thai Integrity Network Archive"
+SITEURL = ""
+RELATIVE_URLS = True
+
+PATH = "content"
+ARTICLE_PATHS = ["reports"]
+PAGE_PATHS = ["pages"]
+STATIC_PATHS = ["images", "extra"]
+EXTRA_PATH_METADATA = {}
+THEME = str(ROOT / "theme")
+OUTPUT_PATH = "output"
+
+TIMEZONE = "Asia/Bangkok"
+DEFAULT_LANG = "th"
+DEFAULT_DATE_FORMAT = "%Y-%m-%d"
+# Reports are named by ASCII file names (date-province-hash); Pelican's own
+# slugify would turn a Thai title into noise.
+SLUGIFY_SOURCE = "basename"
+
+ARTICLE_URL = "reports/{date:%Y}/{slug}/"
+ARTICLE_SAVE_AS = "reports/{date:%Y}/{slug}/index.html"
+ARTICLE_LANG_URL = ARTICLE_URL
+ARTICLE_LANG_SAVE_AS = ARTICLE_SAVE_AS
+PAGE_URL = "{slug}/"
+PAGE_SAVE_AS = "{slug}/index.html"
+DRAFT_URL = "drafts/{slug}/"
+DRAFT_SAVE_AS = "drafts/{slug}/index.html"
+YEAR_ARCHIVE_URL = "archive/{date:%Y}/"
+YEAR_ARCHIVE_SAVE_AS = "archive/{date:%Y}/index.html"
+ARCHIVES_URL = "archive/"
+ARCHIVES_SAVE_AS = "archive/index.html"
+INDEX_SAVE_AS = "index.html"
+
+# Provinces, agencies and programs replace Pelican's categories, tags and authors.
+CATEGORY_SAVE_AS = ""
+CATEGORIES_SAVE_AS = ""
+TAG_SAVE_AS = ""
+TAGS_SAVE_AS = ""
+AUTHOR_SAVE_AS = ""
+AUTHORS_SAVE_AS = ""
+DIRECT_TEMPLATES = ["index", "archives"]
+
+DEFAULT_PAGINATION = 20
+PAGINATION_PATTERNS = (
+    (1, "{url}", "{save_as}"),
+    (2, "{base_name}/page/{number}/", "{base_name}/page/{number}/index.html"),
+)
+
+# Feeds are off in development (they would point at no real host).
+FEED_ALL_ATOM = None
+CATEGORY_FEED_ATOM = None
+TRANSLATION_FEED_ATOM = None
+AUTHOR_FEED_ATOM = None
+AUTHOR_FEED_RSS = None
+
+LOAD_CONTENT_CACHE = True
+CACHE_CONTENT = True
+CACHE_PATH = "cache"
+CONTENT_CACHING_LAYER = "reader"
+
+PLUGIN_PATHS = [str(ROOT / "plugins")]
+PLUGINS = ["sanitize", "facets", "opendata", "images", "search"]
+
+MARKDOWN = {
+    "extension_configs": {
+        "markdown.extensions.extra": {},
+        "markdown.extensions.meta": {},
+    },
+    "output_format": "html5",
+}
+
+# Drafts are built (under drafts/) so contributors can preview them.
+ARCHIVE_ENV = "development"
+
+# Reports are Markdown; the reStructuredText reader is off (it also warns that
+# docutils has no Thai localization).
+READERS = {"rst": None}

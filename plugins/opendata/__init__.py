@@ -1,0 +1,5 @@
+"""Placeholder until the opendata plugin lands."""
+
+
+def register():
+    pass
