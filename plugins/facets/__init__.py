@@ -1,5 +1,211 @@
-"""Placeholder until the facets plugin lands."""
+"""Provinces, agencies and programs as first-class parts of the site.
+
+- Before any report is read, every file under the reports folder is validated
+  with thaireports.validation (the same code as `invoke check`); any problem
+  stops the build with `path:line:` messages in English and Thai.
+- Each report gets its facets (vocabulary entries; inferred from the text by
+  thaireports.tagging when a field is left out), dates, participants, venue,
+  source and related reports as attributes for the templates.
+- FacetsGenerator writes a paginated page and an Atom feed per province, agency
+  and program, and the three index pages.
+- After writing, the number of report files must equal the number of report
+  pages written; a report Pelican dropped fails the build by name.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import os
+import sys
+from pathlib import Path
+
+from pelican import readers, signals
+from pelican.contents import Article
+
+from thaireports.checking import check_file, check_tree, display_path
+from thaireports.problems import Problem
+from thaireports.thaidates import format_be_range
+from thaireports.validation import as_date, infer_facets, parse_date
+from thaireports.vocabulary import load_vocabulary
+
+from .generator import FacetsGenerator
+from .taxonomy import CLASSES, DEFAULTS
+
+logger = logging.getLogger(__name__)
+
+
+class BuildStopped(Exception):
+    """Reports that cannot be published; the problems are printed above."""
+
+    exitcode = 1
+
+
+class _State:
+    """What one build learns about its reports (reset for every build, so
+    `pelican -r` starts clean each time)."""
+
+    def __init__(self):
+        self.checked = {}          # absolute source path → CheckedReport
+        self.sources = []          # every file under the reports folder
+        self.problems: list[Problem] = []
+        self.facets = {}           # (kind, key) → Facet
+        self.written: set[str] = set()
+        self.article_generator = None
+
+
+STATE = _State()
+
+
+def report_problems(problems: list[Problem], what: str) -> BuildStopped:
+    """Print problems plainly (no log formatting, so paths are never wrapped)
+    and return the exception that stops the build."""
+    out = sys.stderr
+    out.write("\n")
+    for p in problems:
+        out.write(f"{p}\n")
+    n = len(problems)
+    out.write(f"\n{n} problem(s) {what}; fix them and build again.\n"
+              f"พบปัญหา {n} รายการ — แก้ไขตามข้อความด้านบนแล้วสร้างเว็บไซต์ใหม่\n\n")
+    out.flush()
+    return BuildStopped(f"{n} problem(s) {what} (listed above)")
+
+
+def facet_for(kind: str, key: str, settings):
+    facet = STATE.facets.get((kind, key))
+    if facet is None:
+        vocab = load_vocabulary()
+        entry = vocab.entries(kind)[key]
+        region = vocab.regions.get(entry.region) if entry.region else None
+        facet = CLASSES[kind](entry, settings, region)
+        STATE.facets[(kind, key)] = facet
+    return facet
+
+
+# --- signal handlers ---------------------------------------------------------
+
+def initialized(pelican):
+    settings = pelican.settings
+    for name, value in DEFAULTS.items():
+        settings.setdefault(name, value)
+    paginated = settings.setdefault("PAGINATED_TEMPLATES", {})
+    for template in ("province", "agency", "program"):
+        paginated.setdefault(template, None)
+    settings.setdefault("JINJA_GLOBALS", {})["vocabulary"] = load_vocabulary()
+
+
+def validate_all(generator):
+    """article_generator_init: validate every report before Pelican reads
+    any, so problems come out with their line numbers instead of as a
+    Pelican traceback or a silently skipped file."""
+    global STATE
+    STATE = _State()
+    settings = generator.settings
+    folders = [os.path.join(generator.path, p) for p in settings["ARTICLE_PATHS"]]
+    result = check_tree(folders, exclude=tuple(settings.get("ARTICLE_EXCLUDES") or ()))
+    STATE.sources = result.sources
+    STATE.checked = result.by_path
+    STATE.problems = result.problems
+    if result.problems:
+        raise report_problems(result.problems, "in the reports")
+
+
+def content_init(content):
+    """content_object_init: turn a report's metadata into template-ready
+    attributes (see the brief's contract)."""
+    if not isinstance(content, Article):
+        return
+    path = os.path.abspath(content.source_path)
+    checked = STATE.checked.get(path)
+    if checked is None:
+        # A report Pelican reads that the pre-build pass did not see (a
+        # plugin-added path): validate it now and fail at the end if bad.
+        checked, problems = check_file(Path(path))
+        STATE.problems += problems
+        if checked is None:
+            return
+        STATE.checked[path] = checked
+    if checked.problems:
+        return
+    meta = checked.meta
+    settings = content.settings
+
+    inferred_keys = infer_facets(checked)
+    content.inferred = {kind for kind, keys in inferred_keys.items() if keys}
+    for kind, field in (("province", "provinces"), ("agency", "agencies"), ("program", "programs")):
+        keys = meta[field] if kind not in checked.missing else inferred_keys.get(kind, [])
+        facets = [facet_for(kind, k, settings) for k in keys]
+        setattr(content, field, facets)
+    content.end_date = as_date(meta["end_date"])
+    content.published = as_date(meta["published"])
+    content.participants = meta["participants"]
+    content.venue = meta["venue"]
+    content.source = meta["source"]
+    content.related = []
+    start = as_date(content.date) if hasattr(content, "date") else as_date(meta["date"])
+    content.start_date = start
+    content.date_be = format_be_range(start, content.end_date)
+    content.date_iso = start.isoformat() + (
+        f" – {content.end_date.isoformat()}" if content.end_date and content.end_date != start else "")
+    if not meta.get("slug") and not os.path.splitext(os.path.basename(path))[0].isascii():
+        content.slug = checked.slug
+
+
+def remember_generator(generator):
+    STATE.article_generator = generator
+    if STATE.problems:
+        raise report_problems(STATE.problems, "in the reports")
+
+
+def remember_written(path, context=None):
+    article = (context or {}).get("article")
+    if isinstance(article, Article):
+            STATE.written.add(os.path.abspath(article.source_path))
+
+
+def count_pages(pelican):
+    """finalized: as many report pages out as report files in."""
+    gen = STATE.article_generator
+    if gen is None:
+        return
+    settings = pelican.settings
+    unpublished = set()
+    if not settings.get("DRAFT_SAVE_AS"):
+        unpublished |= {os.path.abspath(a.source_path) for a in gen.drafts + gen.drafts_translations}
+    expected = [p for p in STATE.sources if str(p.resolve()) not in unpublished]
+    lost = [p for p in expected if os.path.abspath(p) not in STATE.written]
+    logger.info("facets: %d report files, %d report pages written", len(STATE.sources), len(STATE.written))
+    if lost:
+        problems = [Problem(
+            display_path(p), 1,
+            "this report was not published: no page was written for it (see Pelican's message above)",
+            "รายงานนี้ไม่ได้ถูกเผยแพร่: ไม่มีหน้าเว็บถูกสร้างจากไฟล์นี้ (ดูข้อความของ Pelican ด้านบน)",
+        ) for p in lost]
+        raise report_problems(problems, f"— {len(lost)} of {len(expected)} reports were lost")
+
+
+def _date_processor(original):
+    def process(value, settings):
+        # Thai and "YYYY-MM-DD HH:MM" dates are read the way validation reads them.
+        try:
+            d = parse_date(value)
+        except ValueError:
+            return original(value, settings)
+        return d if isinstance(d, dt.datetime) else dt.datetime.combine(d, dt.time())
+    process.facets_wrapped = True
+    return process
+
+
+def get_generators(pelican):
+    return FacetsGenerator
 
 
 def register():
-    pass
+    if not getattr(readers.METADATA_PROCESSORS["date"], "facets_wrapped", False):
+        readers.METADATA_PROCESSORS["date"] = _date_processor(readers.METADATA_PROCESSORS["date"])
+    signals.initialized.connect(initialized)
+    signals.article_generator_init.connect(validate_all)
+    signals.content_object_init.connect(content_init)
+    signals.article_generator_finalized.connect(remember_generator)
+    signals.get_generators.connect(get_generators)
+    signals.content_written.connect(remember_written)
+    signals.finalized.connect(count_pages)

@@ -1,0 +1,110 @@
+"""Checking a whole folder of reports: the shared core of `invoke check` and
+of the facets plugin's pre-build validation.
+
+Every file below the reports folder is a report to the contributor who put it
+there, so anything that cannot be published (a `.txt`, a file that is not
+UTF-8) is reported instead of being skipped."""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .problems import Problem
+from .validation import CheckedReport, duplicate_slug_problems, infer_facets, validate_report
+from .vocabulary import Vocabulary, load_vocabulary
+
+MARKDOWN_SUFFIXES = (".md", ".markdown", ".mkd", ".mdown")
+
+
+def display_path(path: Path | str) -> str:
+    """A path as the contributor knows it: relative to the current folder
+    (the repository root) when inside it, else as given."""
+    path = Path(path)
+    try:
+        return str(path.resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(path)
+
+
+def report_sources(folder: Path | str, exclude: tuple[str, ...] = ()) -> list[Path]:
+    """Every file below `folder` except hidden ones (editor backups and the
+    temporary files of atomic writes start with a dot)."""
+    folder = Path(folder)
+    found = []
+    for dirpath, dirs, files in os.walk(folder, followlinks=True):
+        dirs[:] = sorted(d for d in dirs if not d.startswith(".") and d not in exclude)
+        for name in sorted(files):
+            if not name.startswith(".") and not name.endswith("~"):
+                found.append(Path(dirpath) / name)
+    return found
+
+
+@dataclass
+class TreeCheck:
+    reports: list[CheckedReport] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+    by_path: dict[str, CheckedReport] = field(default_factory=dict)   # absolute path → report
+    sources: list[Path] = field(default_factory=list)   # every file looked at
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+
+def check_file(path: Path, vocab: Vocabulary | None = None) -> tuple[CheckedReport | None, list[Problem]]:
+    shown = display_path(path)
+    if path.suffix.lower() not in MARKDOWN_SUFFIXES:
+        return None, [Problem(
+            shown, 1,
+            "only Markdown reports (.md) are published; rename this file to end in .md "
+            "(or move it out of the reports folder)",
+            "เผยแพร่ได้เฉพาะรายงานแบบ Markdown (.md) — เปลี่ยนชื่อไฟล์ให้ลงท้ายด้วย .md "
+            "(หรือย้ายไฟล์นี้ออกจากโฟลเดอร์รายงาน)",
+        )]
+    try:
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as exc:
+        line = path.read_bytes()[: exc.start].count(b"\n") + 1
+        return None, [Problem(
+            shown, line,
+            "the file is not saved as UTF-8 text; open it and save it again with the UTF-8 encoding",
+            "ไฟล์นี้ไม่ได้บันทึกเป็นข้อความแบบ UTF-8 — เปิดไฟล์แล้วบันทึกใหม่โดยเลือกการเข้ารหัส UTF-8",
+        )]
+    checked = validate_report(text, shown, vocab)
+    return checked, list(checked.problems)
+
+
+def check_tree(folders, vocab: Vocabulary | None = None,
+               exclude: tuple[str, ...] = ()) -> TreeCheck:
+    """Validate every report below `folders` (one folder or several), then
+    look for slugs used twice."""
+    vocab = vocab or load_vocabulary()
+    if isinstance(folders, (str, Path)):
+        folders = [folders]
+    result = TreeCheck()
+    for path in (p for folder in folders for p in report_sources(folder, exclude)):
+        result.sources.append(path)
+        checked, problems = check_file(path, vocab)
+        result.problems += problems
+        if checked is not None:
+            result.reports.append(checked)
+            result.by_path[str(path.resolve())] = checked
+    result.problems += duplicate_slug_problems(result.reports)
+    return result
+
+
+def inferred_listing(reports: list[CheckedReport]) -> list[str]:
+    """Lines for contributors to review: what the tagger proposes for each
+    facet a report leaves out."""
+    lines = []
+    words = {"province": ("provinces", "จังหวัด"), "agency": ("agencies", "หน่วยงาน"),
+             "program": ("programs", "โครงการ")}
+    for r in sorted(reports, key=lambda r: r.path):
+        proposed = infer_facets(r)
+        for kind in sorted(r.missing):
+            en, th = words[kind]
+            keys = proposed.get(kind) or []
+            shown = ", ".join(keys) if keys else "(nothing found / ไม่พบ)"
+            lines.append(f"{r.path}: inferred {en} / {th}ที่อนุมานจากเนื้อหา: {shown}")
+    return lines
