@@ -73,7 +73,16 @@ CACHE_PATH = "cache"
 CONTENT_CACHING_LAYER = "reader"
 
 PLUGIN_PATHS = [str(ROOT / "plugins")]
-PLUGINS = ["sanitize", "facets", "opendata", "images", "search"]
+PLUGINS = ["sanitize", "facets", "opendata", "images", "search", "sitetheme"]
+
+# Templates escape every value unless marked safe (report HTML is sanitized
+# by the sanitize plugin and printed with |safe).
+JINJA_ENVIRONMENT = {
+    "trim_blocks": True,
+    "lstrip_blocks": True,
+    "extensions": [],
+    "autoescape": True,
+}
 
 MARKDOWN = {
     "extension_configs": {
