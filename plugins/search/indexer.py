@@ -1,0 +1,209 @@
+"""The archive's static search index: pure functions from report records to
+the files search.js reads.
+
+Why character n-grams: Thai has no spaces, and any word segmenter cuts the
+same letters differently depending on what surrounds them (the browser's ICU
+vs pythainlp's dictionary, or one dictionary on a query and on a sentence).
+Indexing every 2- and 3-character sequence of each report's text makes the
+index side and the query side agree by construction: a query is found
+wherever its letters occur, inside a longer run or typed unspaced, in Thai,
+English or digits. Postings are document sets (compact: a delta list or a
+bitmap, whichever is shorter), sharded by a hash of the n-gram so a query
+fetches only the few shards its n-grams live in. The search page then checks
+each shown result against the report's text for the exact phrase and
+highlights it.
+
+Layout under the output folder (`search/index/`):
+  meta.json        facet values with their document sets, shard count, version
+  s/<n>.json       shard n: {"ngram": postings}
+  d/<id>.json      one report: title, URL, BE date, provinces, text, facet names
+"""
+from __future__ import annotations
+
+import base64
+import hashlib
+import json
+import re
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from thaireports.thaitext import search_form
+
+FORMAT_VERSION = 1
+TARGET_SHARD_BYTES = 12_000
+MAX_SHARDS = 4096
+KINDS = ("province", "agency", "program")
+
+
+@dataclass
+class SearchDoc:
+    """One report as the index sees it. `facets` maps kind → vocabulary keys;
+    `names` are the facet names (Thai and English) that are searchable too."""
+
+    url: str
+    title: str
+    date: str            # ISO, for ordering
+    year: int
+    date_be: str         # shown in results
+    text: str            # plain body text
+    facets: dict[str, list[str]] = field(default_factory=dict)
+    provinces_th: list[str] = field(default_factory=list)
+    names: list[str] = field(default_factory=list)
+
+    def searchable(self) -> str:
+        """Title, body and facet names, each on its own line so no n-gram
+        spans two of them."""
+        return "\n".join([self.title, self.text, *self.names])
+
+
+def fnv1a(s: str) -> int:
+    """32-bit FNV-1a over code points; search.js computes the same."""
+    h = 0x811C9DC5
+    for ch in s:
+        h ^= ord(ch)
+        h = (h * 0x01000193) & 0xFFFFFFFF
+    return h
+
+
+def ngrams(normalized: str) -> set[str]:
+    """Every 2- and 3-character sequence inside each space-free run."""
+    out: set[str] = set()
+    for run in normalized.split(" "):
+        n = len(run)
+        for i in range(n - 1):
+            out.add(run[i:i + 2])
+            if i + 3 <= n:
+                out.add(run[i:i + 3])
+    return out
+
+
+def query_ngrams(term: str) -> list[str]:
+    """The n-grams a (normalized, space-free) query term is looked up by:
+    its trigrams, or the term itself when it is two characters long."""
+    if len(term) < 2:
+        return []
+    if len(term) == 2:
+        return [term]
+    return [term[i:i + 3] for i in range(len(term) - 2)]
+
+
+def encode_set(ids: list[int], n_docs: int) -> str:
+    """A sorted list of document ids as the shorter of a base-36 delta list
+    (`"3,1,a"`) or a base64 bitmap (`"b..."`, bit i of byte i>>3 = doc i)."""
+    prev = -1
+    parts = []
+    for i in ids:
+        parts.append(_b36(i - prev - 1))
+        prev = i
+    listed = ",".join(parts)
+    if len(ids) * 8 < n_docs // 3:          # sparse: a list always wins
+        return listed
+    bits = bytearray((ids[-1] >> 3) + 1 if ids else 0)
+    for i in ids:
+        bits[i >> 3] |= 1 << (i & 7)
+    bitmap = "b" + base64.b64encode(bytes(bits)).decode("ascii")
+    return bitmap if len(bitmap) < len(listed) else listed
+
+
+def decode_set(code: str) -> list[int]:
+    """Inverse of encode_set (used by tests and the benchmark)."""
+    if code.startswith("b"):
+        bits = base64.b64decode(code[1:])
+        return [i * 8 + b for i, byte in enumerate(bits) for b in range(8) if byte >> b & 1]
+    out, prev = [], -1
+    for part in filter(None, code.split(",")):
+        prev = prev + int(part, 36) + 1
+        out.append(prev)
+    return out
+
+
+def _b36(n: int) -> str:
+    digits = "0123456789abcdefghijklmnopqrstuvwxyz"
+    if n < 36:
+        return digits[n]
+    s = ""
+    while n:
+        n, r = divmod(n, 36)
+        s = digits[r] + s
+    return s
+
+
+def order(docs: list[SearchDoc]) -> list[SearchDoc]:
+    """Newest first: document ids follow this order, so results sorted by id
+    are sorted by date with no dates shipped to the browser."""
+    return sorted(docs, key=lambda d: (d.date, d.url), reverse=True)
+
+
+def build_index(docs: list[SearchDoc], facet_labels: dict[str, dict[str, tuple[str, str]]],
+                grams_of=None) -> dict[str, str]:
+    """All index files as {relative path: JSON text}. `docs` must already be
+    in `order()`. `facet_labels[kind][key] = (th, en)` comes from the
+    vocabulary. `grams_of(doc)` may supply cached n-gram sets."""
+    n = len(docs)
+    grams_of = grams_of or (lambda d: ngrams(search_form(d.searchable())))
+    postings: dict[str, list[int]] = defaultdict(list)
+    for i, doc in enumerate(docs):
+        for g in grams_of(doc):
+            postings[g].append(i)
+
+    encoded = {g: encode_set(ids, n) for g, ids in postings.items()}
+    total = sum(len(g) + len(c) + 6 for g, c in encoded.items())
+    shards = 1
+    while shards < MAX_SHARDS and total / shards > TARGET_SHARD_BYTES:
+        shards *= 2
+    buckets: list[dict[str, str]] = [{} for _ in range(shards)]
+    for g in sorted(encoded):
+        buckets[fnv1a(g) % shards][g] = encoded[g]
+
+    files: dict[str, str] = {}
+    for s, bucket in enumerate(buckets):
+        files[f"s/{s}.json"] = _dump(bucket)
+    for i, doc in enumerate(docs):
+        files[f"d/{i}.json"] = _dump({
+            "t": doc.title, "u": doc.url, "d": doc.date_be,
+            "p": doc.provinces_th, "x": doc.text, "n": doc.names,
+        })
+
+    facets: dict[str, list[dict]] = {}
+    for kind in KINDS:
+        members: dict[str, list[int]] = defaultdict(list)
+        for i, doc in enumerate(docs):
+            for key in dict.fromkeys(doc.facets.get(kind, ())):
+                members[key].append(i)
+        labels = facet_labels.get(kind, {})
+        values = [{"k": key, "th": labels.get(key, (key, key))[0], "en": labels.get(key, (key, key))[1],
+                   "s": encode_set(ids, n)} for key, ids in members.items()]
+        facets[kind] = sorted(values, key=lambda v: v["th"])
+    years: dict[int, list[int]] = defaultdict(list)
+    for i, doc in enumerate(docs):
+        years[doc.year].append(i)
+    facets["year"] = [{"k": str(y), "th": str(y + 543), "en": str(y), "s": encode_set(ids, n)}
+                      for y, ids in sorted(years.items(), reverse=True)]
+
+    digest = hashlib.sha1("".join(files[k] for k in sorted(files)).encode()).hexdigest()[:12]
+    files["meta.json"] = _dump({"v": FORMAT_VERSION, "n": n, "shards": shards,
+                                "build": digest, "facets": facets})
+    return files
+
+
+def _dump(obj) -> str:
+    return json.dumps(obj, ensure_ascii=False, separators=(",", ":"))
+
+
+_BLOCK_END = re.compile(r"(?i)<br\s*/?>|</(?:p|div|li|h[1-6]|tr|td|th|blockquote|pre|figcaption|dd|dt)>")
+
+
+def html_to_text(html: str) -> str:
+    """Readable plain text of rendered report HTML: block elements end a
+    line, so words from two paragraphs never run together."""
+    import lxml.html
+
+    if not html or not html.strip():
+        return ""
+    marked = _BLOCK_END.sub(lambda m: m.group(0) + "\n", html)
+    root = lxml.html.fragment_fromstring(marked, create_parent="div")
+    for bad in root.xpath("//script|//style"):
+        bad.drop_tree()
+    text = root.text_content()
+    lines = (re.sub(r"[ \t\u00a0]+", " ", line).strip() for line in text.splitlines())
+    return "\n".join(line for line in lines if line)
