@@ -48,3 +48,33 @@ def test(c, args=""):
 def scrape(c, inputs, out="content/reports"):
     """Normalize raw reports (text dumps, HTML files, URLs) into content/reports/."""
     c.run(f"{PY} -m scraper normalize {inputs} --out {out}", pty=False)
+
+
+@task(help={"path": "reports folder to check (default content/reports)"})
+def check(c, path="content/reports"):
+    """Validate every report without building; lists problems (English and Thai) and inferred tags."""
+    from invoke.exceptions import Exit
+
+    from thaireports.checking import run_check
+
+    status = run_check(ROOT / path if not Path(path).is_absolute() else Path(path))
+    if status:
+        raise Exit(code=status)
+
+
+@task(help={"title": "the report's headline", "date": "day of the event, YYYY-MM-DD (default today)",
+            "province": "province key(s) or Thai name(s), comma-separated",
+            "agencies": "agency keys or names, comma-separated",
+            "programs": "program keys or names, comma-separated",
+            "folder": "reports folder (default content/reports)"})
+def new(c, title="", date="", province="", agencies="", programs="", folder="content/reports"):
+    """Start a new report file with every metadata field (asks for what is missing at a terminal)."""
+    from invoke.exceptions import Exit
+
+    from thaireports.scaffold import new_report
+
+    status = new_report(ROOT / folder if not Path(folder).is_absolute() else Path(folder),
+                        title=title, date=date, province=province, agencies=agencies,
+                        programs=programs)
+    if status:
+        raise Exit(code=status)

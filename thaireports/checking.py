@@ -108,3 +108,27 @@ def inferred_listing(reports: list[CheckedReport]) -> list[str]:
             shown = ", ".join(keys) if keys else "(nothing found / ไม่พบ)"
             lines.append(f"{r.path}: inferred {en} / {th}ที่อนุมานจากเนื้อหา: {shown}")
     return lines
+
+
+def run_check(folders, out=None) -> int:
+    """`invoke check`: print every problem (English and Thai), the inferred
+    tags to review and a summary; 1 when anything must be fixed."""
+    import sys
+
+    out = out or sys.stdout
+    result = check_tree(folders)
+    for p in result.problems:
+        print(p, file=out)
+    review = inferred_listing(result.reports)
+    if review:
+        print("\nInferred tags to review (facets a report leaves out, proposed from its text)\n"
+              "แท็กที่อนุมานจากเนื้อหา (ช่องที่รายงานเว้นไว้) โปรดตรวจทาน:", file=out)
+        for line in review:
+            print(f"  {line}", file=out)
+    n, k = len(result.sources), len(result.problems)
+    if k:
+        print(f"\nChecked {n} report file(s): {k} problem(s) to fix.\n"
+              f"ตรวจ {n} ไฟล์ พบปัญหา {k} รายการที่ต้องแก้ไข", file=out)
+        return 1
+    print(f"\nChecked {n} report file(s): no problems.\nตรวจ {n} ไฟล์ ไม่พบปัญหา", file=out)
+    return 0
