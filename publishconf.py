@@ -13,6 +13,9 @@ RELATIVE_URLS = False
 FEED_DOMAIN = SITEURL
 FEED_ALL_ATOM = "feeds/all.atom.xml"
 FEED_MAX_ITEMS = 50
+PROVINCE_FEED_ATOM = "feeds/province/{slug}.atom.xml"
+AGENCY_FEED_ATOM = "feeds/agency/{slug}.atom.xml"
+PROGRAM_FEED_ATOM = "feeds/program/{slug}.atom.xml"
 
 # Drafts are not published.
 DRAFT_SAVE_AS = ""

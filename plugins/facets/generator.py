@@ -2,8 +2,10 @@
 their Atom feeds, and shares the facet counts with every template."""
 from __future__ import annotations
 
+import os
 from functools import partial
 
+from pelican import signals
 from pelican.generators import Generator
 
 from thaireports.vocabulary import KINDS, load_vocabulary
@@ -100,5 +102,15 @@ class FacetsGenerator(Generator):
             return
         key = f"{type(facet).__name__.upper()}_FEED_ATOM_URL"
         url = str(self.settings.get(key) or self.settings[key[:-4]]).format(slug=facet.slug)
-        title = f"{facet.name} · {self.settings.get('SITENAME', '')}"
-        writer.write_feed(facet.articles, self.context, path, url, feed_title=title)
+        # Built without a path so the feed's id can be its own URL: Pelican
+        # gives every feed the site's URL as id, and readers merge feeds
+        # that share an id.
+        feed = writer.write_feed(facet.articles, self.context, None, url,
+                                 feed_title=f"{facet.name} ({facet.name_en})")
+        feed.feed["id"] = feed.feed["feed_url"]
+        feed.feed["link"] = f"{self.settings.get('SITEURL', '').rstrip('/')}/{facet.url}"
+        target = os.path.join(self.output_path, path)
+        os.makedirs(os.path.dirname(target), exist_ok=True)
+        with open(target, "w", encoding="utf-8") as fp:
+            feed.write(fp, "utf-8")
+        signals.feed_written.send(target, context=self.context, feed=feed)
