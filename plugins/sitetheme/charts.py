@@ -110,7 +110,7 @@ def province_map(ctx, articles) -> dict:
 
 
 @pass_context
-def timeline(ctx, articles, width: int = 640, height: int = 160) -> dict | None:
+def timeline(ctx, articles, width: int = 400, height: int = 140) -> dict | None:
     """Reports per month from the first to the last month with a report, as
     SVG geometry (x, y, w, h per bar in a width×height viewBox), with year
     ticks and per-year totals for the table that accompanies the chart."""
