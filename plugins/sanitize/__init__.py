@@ -1,5 +1,140 @@
-"""Placeholder until the sanitize plugin lands."""
+"""Nothing a report carries can run in a reader's browser.
+
+At `content_object_init` — before any template, feed, summary, search index or
+export sees a report — this plugin
+  * passes the body HTML (rendered Markdown, raw HTML inside it, scraped HTML)
+    and the rendered `Summary:` through the allow-list in `policy.py` (nh3);
+  * turns every other metadata value (title, venue, source, images …) into
+    plain text, so no field holds markup;
+  * keeps `Source:` only when it is an http(s) URL; anything else is taken out
+    of `source` (a file name stays readable as `source_label`; a
+    `javascript:`/`data:`… value is dropped and reported with its line).
+Other plugins set attributes from the report file too, so the same plain-text
+rule runs once more when the generators finish, before anything is written.
+
+Templates escape every value (JINJA_ENVIRONMENT autoescape in pelicanconf.py);
+only the sanitized body and summary are printed with |safe."""
+from __future__ import annotations
+
+import logging
+import os
+
+from pelican import signals
+from pelican.contents import Static
+
+from .policy import clean_html, http_url, plain_text
+
+logger = logging.getLogger(__name__)
+
+# Attributes other plugins may (re)set from the raw file; cleaned again at the end.
+PLAIN_ATTRIBUTES = ("title", "venue", "source", "source_label", "lang", "slug")
+
+
+def _source_line(path: str) -> int:
+    try:
+        from thaireports.reportfile import parse_report
+        with open(path, encoding="utf-8", errors="replace") as fh:
+            return parse_report(fh.read()).line_of("source")
+    except OSError:
+        return 1
+
+
+def _clean_source(content, value) -> tuple[str | None, str | None]:
+    """(link, label): the URL when it is http(s); otherwise no link, and the
+    value as a label when it is a plain file name or path."""
+    if value is None:
+        return None, None
+    text = plain_text(value)
+    url = http_url(text)
+    if url:
+        return url, None
+    label = None
+    head = text.split("/", 1)[0]
+    if ":" in head and not (len(head) == 2 and head[0].isalpha()):
+        # Has a scheme (javascript:, data:, file:, ftp: …): never shown, reported.
+        path = getattr(content, "source_path", None) or "?"
+        line = _source_line(path) if os.path.exists(path) else 1
+        if getattr(content, "_sanitize_reported", False) is False:
+            logger.warning(
+                "%s:%d: Source %r is not a plain http(s) URL; it was left out of the page.\n"
+                "%s:%d: แหล่งที่มา (Source) %r ไม่ใช่ลิงก์ http(s) จึงไม่แสดงบนหน้าเว็บ "
+                "แก้เป็นลิงก์ที่ขึ้นต้นด้วย https:// หรือลบบรรทัดนี้",
+                path, line, text[:80], path, line, text[:80])
+            content._sanitize_reported = True
+    elif text:
+        label = text
+    return None, label
+
+
+def _plain(value):
+    if isinstance(value, str):
+        return plain_text(value)
+    if isinstance(value, (list, tuple)) and all(isinstance(v, str) for v in value):
+        return type(value)(plain_text(v) for v in value)
+    return value
+
+
+def sanitize_content(content) -> None:
+    if isinstance(content, Static) or not isinstance(getattr(content, "_content", None), str):
+        return
+    content._content = clean_html(content._content)
+    formatted = set(content.settings.get("FORMATTED_FIELDS", ["summary"]))
+    meta = content.metadata
+    for key in list(meta):
+        value = meta[key]
+        if key in formatted:
+            if isinstance(value, str):
+                value = clean_html(value)
+        elif key == "source":
+            link, label = _clean_source(content, value)
+            value = link
+            content.source_label = label
+        else:
+            value = _plain(value)
+        if value is None:
+            del meta[key]
+            if hasattr(content, key):
+                setattr(content, key, None)
+            continue
+        meta[key] = value
+        if key == "summary":
+            content._summary = value
+        elif key not in ("date", "modified") and hasattr(content, key):
+            setattr(content, key, value)
+
+
+def _recheck(content) -> None:
+    """Re-apply the plain-text rule to attributes set after our first pass."""
+    for attr in PLAIN_ATTRIBUTES:
+        value = getattr(content, attr, None)
+        if value is None or not isinstance(value, (str, list, tuple)):
+            continue
+        if attr == "source":
+            link, label = _clean_source(content, value)
+            content.source = link
+            if label and not getattr(content, "source_label", None):
+                content.source_label = label
+        else:
+            try:
+                setattr(content, attr, _plain(value))
+            except AttributeError:
+                pass  # a read-only property (e.g. Pelican's own)
+
+
+def recheck_articles(generator) -> None:
+    for name in ("articles", "translations", "drafts", "drafts_translations", "hidden_articles"):
+        for article in getattr(generator, name, []) or []:
+            _recheck(article)
+
+
+def recheck_pages(generator) -> None:
+    for name in ("pages", "translations", "hidden_pages", "hidden_translations", "draft_pages",
+                 "draft_translations"):
+        for page in getattr(generator, name, []) or []:
+            _recheck(page)
 
 
 def register():
-    pass
+    signals.content_object_init.connect(sanitize_content)
+    signals.article_generator_finalized.connect(recheck_articles)
+    signals.page_generator_finalized.connect(recheck_pages)
