@@ -1,0 +1,140 @@
+"""Which of the dates a page shows is the event date, which the publication
+date, and which are neither (widgets, announcements, fiscal years, teasers).
+
+Decided from the words around each date: `เมื่อ…`, `วันนี้ (…)`, `ระหว่างวันที่`
+mark the event; `Last updated`, `โพสต์`, `date`, a clock time or a line holding
+nothing but the date mark the page's own date; `…นี้`, `กำหนดจัด`, `จะจัด`
+mark something still to come."""
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+
+from thaireports.thaidates import DateMention, find_dates, to_arabic_digits
+
+from .chrome import THAI
+
+# Words right before a date that make it the day the event happened.
+_STRONG_CUE = re.compile(
+    r"(?:เมื่อ|วันนี้|ระหว่าง|ตั้งแต่|ช่วง|ได้จัด|จัดขึ้น|จัดงาน)[^\n]{0,28}$"
+)
+_DAY_CUE = re.compile(r"(?:วันที่|(?:วัน\S{2,10}\s*)?ที่|วัน\S{2,10})\s*\(?\s*$")
+# The page's own date: posted/updated stamps, `date 2025-08-14`.
+PUB_WORDS = (
+    r"(?:last\s+updated|updated|update|published|posted(?:\s+on)?|post|date|โพสต์(?:เมื่อ)?|"
+    r"อัปเดต|อัพเดท|อัพเดต|ปรับปรุง(?:ล่าสุด)?|เผยแพร่(?:เมื่อ)?|วันที่เผยแพร่|ลงข่าว|ประกาศเมื่อ)"
+)
+_PUB_CUE = re.compile(PUB_WORDS + r"\s*(?:วันที่)?\s*[:：]?\s*\[?\s*$", re.IGNORECASE)
+_CLOCK_AFTER = re.compile(r"^\s*(?:,|เวลา|-|\|)?\s*\d{1,2}:\d{2}")
+# Something still to come, or a date that recurs every year.
+_FUTURE_AFTER = re.compile(r"^\s*(?:นี้|ที่จะถึง|ที่จะมาถึง|เป็นต้นไป)")
+# `6 กันยายนของทุกปี`: an annual day; this year's event when nothing better.
+_RECURRING_AFTER = re.compile(r"^\s*(?:ของ)?ทุกปี")
+_FUTURE_BEFORE = re.compile(r"(?:กำหนด(?:จัด|การ)?|จะ(?:จัด|มี|เริ่ม)|เตรียม(?:จัด)?|ภายใน|ก่อน|หมดเขต|ถึงวันที่|ภายในวันที่)[^\n]{0,25}$")
+_WEEKDAYS = re.compile(
+    r"(?:วัน)?(?:จันทร์|อังคาร|พุธ|พฤหัสบดี|พฤหัสฯ?|ศุกร์|เสาร์|อาทิตย์)(?:ที่)?|"
+    r"monday|tuesday|wednesday|thursday|friday|saturday|sunday|mon|tue|wed|thu|fri|sat|sun",
+    re.IGNORECASE,
+)
+_LEFTOVER = re.compile(
+    r"\d{1,2}[:.]\d{2}(?::\d{2})?|น\.|นาฬิกา|เวลา|วันที่|ที่|พ\.ศ\.|ค\.ศ\.|[\s,|:/\-–\[\]()]+",
+)
+_YEAR_WORD = re.compile(r"(?:ปี|ประจำปี|พ\.ศ\.?)\s*(25\d\d)")
+
+
+@dataclass(frozen=True)
+class Candidate:
+    mention: DateMention
+    line: int
+    rank: int          # 3 strong event cue, 2 `วันที่`/weekday, 1 bare, 0 in the headline
+    published: bool    # the page's own date, not the event's
+    future: bool
+
+
+def is_date_only(line: str, mentions: list[DateMention]) -> bool:
+    """A line that holds nothing but a date (and a weekday, a time, a
+    posted/updated word): a page stamp, never body text."""
+    rest = to_arabic_digits(line)
+    for m in reversed(mentions):
+        rest = rest[: m.pos] + " " + rest[m.stop:]
+    rest = _WEEKDAYS.sub(" ", rest)
+    rest = re.sub(PUB_WORDS, " ", rest, flags=re.IGNORECASE)
+    rest = _LEFTOVER.sub("", rest)
+    return len(rest) <= 2
+
+
+def classify(lines: list[str], headline_index: int | None = None) -> list[Candidate]:
+    """Every date in `lines` with its role."""
+    out: list[Candidate] = []
+    for i, line in enumerate(lines):
+        if not line or not any(ch.isdigit() for ch in line):
+            continue
+        mentions = find_dates(line)
+        if not mentions:
+            continue
+        date_only = is_date_only(line, mentions)
+        for m in mentions:
+            before = line[max(0, m.pos - 40): m.pos]
+            after = line[m.stop: m.stop + 30]
+            published = bool(
+                date_only
+                or _PUB_CUE.search(before)
+                or _CLOCK_AFTER.match(after)
+                or (m.text[:1].isalpha() and m.text[:1].isascii())   # `April 6, 2024`: page stamps
+            )
+            future = bool(_FUTURE_AFTER.match(after) or _FUTURE_BEFORE.search(before))
+            if i == headline_index or _RECURRING_AFTER.match(after):
+                rank = 0
+            elif _STRONG_CUE.search(before):
+                rank = 3
+            elif _DAY_CUE.search(before) or not THAI.search(before):
+                rank = 2
+            else:
+                rank = 1
+            if not published and rank < 3 and not after.strip() and len(line) < 120 and THAI.search(before):
+                # A short line ending in an uncued date is a byline stamp
+                # (`สำนักข่าว… : กรมประชาสัมพันธ์ วันที่ 11 มิถุนายน พ.ศ. 2557`).
+                published = rank == 1 or ":" in before
+            out.append(Candidate(m, i, rank, published, future))
+    return out
+
+
+def _fill_year(m: DateMention, published: dt.date | None, years: list[int]) -> DateMention | None:
+    if m.has_year:
+        return m
+    if published:
+        placed = m.with_year(published.year)
+        if placed.start and placed.start > published + dt.timedelta(days=7):
+            placed = m.with_year(published.year - 1)
+        return placed if placed.start else None
+    if years:
+        placed = m.with_year(years[0])
+        return placed if placed.start else None
+    return None
+
+
+def choose(lines: list[str], headline_index: int | None = None,
+           published_hint: dt.date | None = None) -> tuple[dt.date | None, dt.date | None, dt.date | None]:
+    """(event date, end date, publication date) for a report's lines."""
+    cands = classify(lines, headline_index)
+    pubs = [c.mention.start for c in cands if c.published and c.mention.start]
+    published = published_hint or (pubs[0] if pubs else None)
+    years = [int(y) - 543 for y in _YEAR_WORD.findall(to_arabic_digits("\n".join(lines)))]
+    years += [c.mention.start.year for c in cands if c.mention.start]
+    best: tuple | None = None
+    for c in cands:
+        if c.published or c.future:
+            continue
+        m = _fill_year(c.mention, published, years)
+        if m is None or m.start is None:
+            continue
+        if published and m.start > published + dt.timedelta(days=3):
+            continue   # announced ahead of the page's date: not what happened
+        key = (-c.rank, c.line, m.pos)
+        if best is None or key < best[0]:
+            best = (key, m)
+    if best is None:
+        return None, None, published
+    m = best[1]
+    return m.start, m.end, published

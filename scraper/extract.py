@@ -1,0 +1,271 @@
+"""Text in, record out: the pure heart of the scraper.
+
+`extract(text, source)` takes a page's text (a text dump, or the text of a
+saved HTML page with hints from its markup) and returns a `Record`, or raises
+`NotAReport` with a one-line reason. No I/O beyond the cached vocabulary."""
+from __future__ import annotations
+
+import datetime as dt
+import re
+import sys
+from dataclasses import dataclass
+
+from thaireports.thaidates import find_dates
+
+from . import chrome, dates, fields
+from .record import NotAReport, Record
+
+_LIST_ITEM = re.compile(r"^[-•*▪●◦–]\s+\S")
+_MD_SPECIAL = re.compile(r"^(#|>|\+\s|=+$|-{3,}$|_{3,}$|\*{3,}$|\d+\)\s)")
+_SPACES = re.compile(r"[ \t\u00a0\u2000-\u200a\u202f\u3000]")
+_PUB_PREFIX = re.compile(dates.PUB_WORDS + r"\s*(?:วันที่)?", re.IGNORECASE)
+_SHORT = 16          # characters: below this a stray line is a label, not text
+_TAIL_LOOKBACK = 8   # lines from the end examined for teasers
+
+
+@dataclass(frozen=True)
+class Hints:
+    """What the markup of an HTML page tells beyond its text."""
+    title: str | None = None
+    published: dt.date | None = None
+    images: tuple[str, ...] = ()
+
+
+def _lines(text: str) -> list[str]:
+    text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\x0c", "\n")
+    out = []
+    for raw in text.split("\n"):
+        line = chrome.strip_inline(_SPACES.sub(" ", raw)).strip()
+        out.append(line)
+    return out
+
+
+def _split_stamp(line: str) -> tuple[str, dt.date | None]:
+    """`date 2025-08-14 “ศูนย์คุณธรรม”แถลงข่าว…` → (the headline, True): a
+    publication stamp glued to the start of a line."""
+    mentions = find_dates(line[:60])
+    if not mentions or mentions[0].pos > 25:
+        return line, None
+    m = mentions[0]
+    before = line[: m.pos].strip()
+    if before and _PUB_PREFIX.fullmatch(before.rstrip(":： [")) and line[m.stop:].strip():
+        return line[m.stop:].strip(" |:-–"), m.start
+    return line, None
+
+
+def _starts_with_event_date(line: str) -> bool:
+    for m in find_dates(line[:80]):
+        if m.pos < 40:
+            return not dates._PUB_CUE.search(line[: m.pos])
+    return False
+
+
+def _is_teaser(line: str, event: dt.date | None) -> bool:
+    """A line that advertises another article: an excerpt cut with `…`, or a
+    headline carrying a date far from this event's."""
+    if chrome.ends_with_ellipsis(line):
+        return True
+    if event:
+        for m in find_dates(line):
+            if m.start and abs((m.start - event).days) > 45:
+                return True
+    return False
+
+
+def _drop_teasers(body: list[int], lines: list[str], event: dt.date | None) -> set[int]:
+    """Indexes of teaser lines at the end of the body. A teaser block is an
+    excerpt ending in `…`, the headline above it (sharing its opening words,
+    or carrying a date unrelated to the event), and repeats of either."""
+    dropped: set[int] = set()
+    tail = body[-_TAIL_LOOKBACK:]
+    # Walk up from the last line while lines keep looking like teasers.
+    anchors = [i for i in tail if chrome.ends_with_ellipsis(lines[i]) and len(lines[i]) < 400]
+    if not anchors:
+        return dropped
+    first_anchor = anchors[0]
+    keys = {chrome.squash(lines[i])[:20] for i in anchors}
+    for i in reversed(body):
+        if i >= first_anchor:
+            dropped.add(i)
+            continue
+        if chrome.squash(lines[i])[:20] in keys or _is_teaser(lines[i], event):
+            dropped.add(i)
+            continue
+        break
+    return dropped
+
+
+def extract(text: str, source: str = "<text>", *, hints: Hints | None = None,
+            require_date: bool = True) -> Record:
+    """A report's record from its text. Raises NotAReport."""
+    if not isinstance(text, str):
+        raise NotAReport("input is not text")
+    hints = hints or Hints()
+    if "\x00" in text:
+        raise NotAReport("binary data, not a text report")
+    if not text.strip():
+        raise NotAReport("empty input")
+    if chrome.thai_count(text) < 20:
+        raise NotAReport("no Thai text")
+
+    lines = _lines(text)
+    n = len(lines)
+    kind = ["blank"] * n
+    images: list[str] = list(hints.images)
+    stamp_dates: list[dt.date] = []
+    for i, line in enumerate(lines):
+        if not line:
+            continue
+        url = chrome.image_url(line)
+        if url:
+            kind[i] = "image"
+            if url not in images:
+                images.append(url)
+            continue
+        if chrome.is_chrome(line):
+            kind[i] = "chrome"
+            continue
+        rest, stamped = _split_stamp(line)
+        if stamped:
+            stamp_dates.append(stamped)
+            if chrome.thai_count(rest) < 8 or chrome.is_chrome(rest):
+                kind[i] = "stamp"
+                continue
+            lines[i] = rest
+        mentions = find_dates(line) if any(ch.isdigit() for ch in line) else []
+        if mentions and dates.is_date_only(line, mentions):
+            kind[i] = "stamp"
+            continue
+        kind[i] = "text"
+
+    text_idx = [i for i in range(n) if kind[i] == "text"]
+    if not text_idx:
+        raise NotAReport("no report text (only menus, widgets or dates)")
+
+    # The headline: the first substantial line, unless the text opens
+    # straight into the report's first sentence.
+    headline_i: int | None = None
+    title = None
+    if hints.title and chrome.thai_count(hints.title) >= 4:
+        title = fields.clean_headline(hints.title)
+    for i in text_idx:
+        line = lines[i]
+        if len(line) < _SHORT or chrome.is_caption(line) or chrome.is_credit(line):
+            continue
+        if title is None and fields.is_headline_like(line) and not _starts_with_event_date(line):
+            headline_i = i
+            title = fields.clean_headline(line)
+        elif title is not None and fields.same_text(line, title):
+            headline_i = i
+        break
+
+    # Body lines: drop repeats of the headline, labels above the text, and
+    # consecutive repeats (pages print their subtitle twice).
+    body: list[int] = []
+    started = False
+    title_key = chrome.squash(title) if title else None
+    raw_headline_key = chrome.squash(lines[headline_i]) if headline_i is not None else None
+    for i in text_idx:
+        line = lines[i]
+        key = chrome.squash(line)
+        if i == headline_i or key in (title_key, raw_headline_key):
+            continue
+        if not started:
+            if len(line) < _SHORT or chrome.is_caption(line):
+                continue
+            started = True
+        if body and chrome.squash(lines[body[-1]]) == key:
+            continue
+        body.append(i)
+    if not body:
+        raise NotAReport("no report text beyond a headline")
+
+    # Dates are read before the teasers are cut: the event date tells which
+    # trailing lines belong to other articles.
+    date_lines = ["" if kind[i] in ("chrome", "image", "blank") else lines[i] for i in range(n)]
+    published_hint = hints.published or (stamp_dates[0] if stamp_dates else None)
+    event, end, published = dates.choose(date_lines, headline_i, published_hint)
+    teasers = _drop_teasers(body, lines, event)
+    if teasers:
+        body = [i for i in body if i not in teasers]
+        date_lines = [("" if i in teasers else ln) for i, ln in enumerate(date_lines)]
+        event, end, published = dates.choose(date_lines, headline_i, published_hint)
+
+    # Footer: short lines after the last real paragraph, unless credits.
+    last_long = max((k for k, i in enumerate(body) if chrome.thai_count(lines[i]) >= 40), default=len(body) - 1)
+    body = [i for k, i in enumerate(body)
+            if k <= last_long or len(lines[i]) >= _SHORT or chrome.is_credit(lines[i])]
+    if not body:
+        raise NotAReport("no report text beyond a headline")
+
+    paragraphs = [lines[i] for i in body]
+    if not title:
+        title = fields.headline_from_sentence(paragraphs[0], fields.venue(paragraphs[0]))
+    else:
+        title = fields.extend_truncated(title, paragraphs)
+    title = re.sub(r"\s+", " ", title).strip()
+    if not title or chrome.thai_count(title) < 2:
+        raise NotAReport("no headline and no opening sentence to name the report")
+
+    if require_date and event is None and published is None:
+        raise NotAReport("no date: the text never says when the event happened")
+
+    body_md = render_body(paragraphs)
+    tags = _tag(title, body_md)
+    return Record(
+        source=source,
+        title=title,
+        body=body_md,
+        date=event,
+        end_date=end if end and event and end > event else None,
+        published=published,
+        provinces=tuple(tags.provinces),
+        agencies=tuple(tags.agencies),
+        programs=tuple(tags.programs),
+        participants=fields.participants("\n".join(paragraphs)),
+        venue=fields.venue("\n".join(paragraphs)),
+        summary=fields.summary(paragraphs),
+        images=tuple(images),
+    )
+
+
+def render_body(paragraphs: list[str]) -> str:
+    """Markdown: one paragraph per line of the page, consecutive `- ` items
+    as one list. The words are the page's own; only Markdown's special line
+    openings are escaped so they stay text."""
+    out: list[str] = []
+    prev_item = False
+    for p in paragraphs:
+        item = bool(_LIST_ITEM.match(p))
+        if item:
+            p = "- " + p[1:].lstrip() if p[0] != "-" else p
+        elif _MD_SPECIAL.match(p):
+            p = "\\" + p
+        if out:
+            out.append("\n" if (item and prev_item) else "\n\n")
+        out.append(p)
+        prev_item = item
+    return "".join(out) + "\n"
+
+
+@dataclass(frozen=True)
+class _NoTags:
+    provinces: tuple = ()
+    agencies: tuple = ()
+    programs: tuple = ()
+
+
+_warned = False
+
+
+def _tag(title: str, body: str):
+    """Province/agency/program keys from the shared tagger."""
+    global _warned
+    try:
+        from thaireports.tagging import tag_text
+        return tag_text(title, body)
+    except (ImportError, AttributeError):
+        if not _warned:
+            print("scraper: thaireports.tagging is not available; reports are left untagged", file=sys.stderr)
+            _warned = True
+        return _NoTags()

@@ -1,0 +1,232 @@
+"""The small fields of a report: headline, attendance, venue, summary.
+
+Each works on the report's lines (already stripped of site chrome) and reads
+Thai sentence structure: a count is an attendance only when the clause around
+it is about taking part; a venue starts at `ณ` / `ที่ห้อง…` and runs to the
+place's province or the next clause."""
+from __future__ import annotations
+
+import re
+
+from thaireports.thaidates import find_dates, to_arabic_digits
+from thaireports.vocabulary import load_vocabulary
+
+from .chrome import THAI, squash, thai_count
+
+# --- participants ---------------------------------------------------------
+
+_NUMBER = r"(\d{1,3}(?:,\d{3})+|\d+)"
+_COUNT = re.compile(
+    r"(?P<cue>กว่า|ประมาณ|ราว|ราวๆ|เกือบ|จำนวน|ทั้งสิ้น|ทั้งหมด|รวม|ร่วม|ไม่ต่ำกว่า|มากกว่า|เข้าร่วม|เข้านร่วม|ผู้เข้าร่วม)?\s*"
+    + _NUMBER + r"\s*(?P<unit>คน|ท่าน|ราย|ชีวิต|(?=\s*$))"
+)
+# The clause says people took part.
+_ATTEND = re.compile(r"เข้าร่วม|ร่วมงาน|ร่วมกิจกรรม|ร่วมประชุม|ร่วมปั่น|ร่วมเดิน|ร่วมพิธี|ร่วมรับฟัง|ผู้เข้าร่วม|เข้านร่วม|"
+                     r"ผู้ร่วม|ร่วม|เข้ารับการ|ผู้เข้าอบรม|ผู้เข้าประชุม|รวมจำนวนทั้งสิ้น|รวมทั้งสิ้น|จำนวนกว่า")
+# The clause counts something that is not the audience.
+_NOT_AUDIENCE = re.compile(
+    r"สมาชิก|เกียรติบัตร|รางวัล|ทุน(?:การศึกษา)?|มอบ|ผู้ได้รับ|ผู้ชนะ|บูธ|ผู้เข้าชม|ยอดวิว|views|ผู้ต้องหา|ผู้เสียชีวิต|"
+    r"ผู้ป่วย|ประชากร|ครัวเรือน|เจ้าหน้าที่\s*จำนวน|วิทยากร|คณะกรรมการ\s*จำนวน|ตำบลละ|แห่งละ|อำเภอละ|จังหวัดละ|ละ\s*$"
+)
+_TOTAL = re.compile(r"รวม|ทั้งสิ้น|ทั้งหมด")
+_CLAUSE_BREAK = re.compile(r"\s{2,}|[.;]\s|\n")
+
+
+def participants(text: str) -> int | None:
+    """Total attendance stated in the text (`รวมจำนวนทั้งสิ้น 250 คน`,
+    `กว่า 500 คน`, `เกือบ 1,000`), or None."""
+    norm = to_arabic_digits(text)
+    found: list[tuple[bool, int, int]] = []
+    for m in _COUNT.finditer(norm):
+        unit = m.group("unit")
+        if not unit and not m.group("cue"):
+            continue      # a bare number at the end of a truncated text
+        if norm[m.end(): m.end() + 1].isdigit() or norm[m.start(2) - 1: m.start(2)] in ".:/":
+            continue
+        value = int(m.group(2).replace(",", ""))
+        if value < 2 or value > 1_000_000:
+            continue
+        start = max(0, m.start() - 90)
+        window = norm[start: m.start(2)]
+        breaks = list(_CLAUSE_BREAK.finditer(window))
+        clause = window[breaks[-1].end():] if breaks else window
+        if not (_ATTEND.search(clause) or m.group("cue")):
+            continue
+        bad = list(_NOT_AUDIENCE.finditer(clause))
+        if bad:
+            # `สมาชิก… เข้าร่วมรับฟัง… 90 คน` is an audience of members;
+            # `มีจำนวนสมาชิกกว่า 118 คน` is a membership.
+            if not _ATTEND.search(clause[bad[-1].end():]):
+                continue
+        if "ละ" in norm[m.start(2) - 4: m.start(2)]:
+            continue      # `ตำบลละ 3 คน`: a per-unit quota
+        cue_text = (m.group("cue") or "") + clause[-30:]
+        if not (m.group("cue") or _ATTEND.search(clause[-60:])):
+            continue
+        found.append((bool(_TOTAL.search(cue_text)), m.start(), value))
+    if not found:
+        return None
+    totals = [f for f in found if f[0]]
+    return (totals or found)[0][2]
+
+
+# --- venue ----------------------------------------------------------------
+
+_PLACE = (r"(?:ห้อง|โรงแรม|อาคาร|ศาลา|หอประชุม|หอ|ศูนย์|สำนักงาน|สนาม|วัด|โรงเรียน|มหาวิทยาลัย|วิทยาลัย|ชั้น|"
+          r"บริเวณ|ลาน|สถาบัน|ที่ทำการ|ที่ว่าการ|อำเภอ|จังหวัด|ตำบล|หมู่บ้าน|บ้าน|ไร่|ชมรม|สวน|อุทยาน|"
+          r"โรงพยาบาล|รีสอร์ท|รีสอร์ต|สโมสร|ค่าย|กระทรวง|กรม|ทำเนียบ|รัฐสภา|เมือง|ตลาด|พิพิธภัณฑ์|เทศบาล|องค์การ)")
+_VENUE_START = re.compile(r"(?:(?<=\s)|^)(?:ณ|ที่)\s*(?=" + _PLACE + ")")
+_VENUE_STOP = re.compile(
+    r"\s+(?=(?:โดย|เพื่อ|ซึ่ง|พร้อม|นาย|นาง|น\.ส\.|ดร\.|ได้|มี|เป็น|และ(?!\S*(?:ห้อง|อาคาร))|ภายใต้|ร่วมกับ|"
+    r"จัด|เข้าร่วม|สำหรับ|ทั้งนี้|ในการ|ให้|ตั้งแต่|ระหว่าง|เมื่อ|วันที่|เวลา|ภายใน|จาก|ผ่าน|ถ่ายทอด)|\S*\d{1,2}[.:]\d{2})"
+)
+_PROVINCE_END = re.compile(r"(?:จังหวัด|จ\.)\s?\S+|กรุงเทพมหานคร|กรุงเทพฯ")
+
+
+def venue(text: str) -> str | None:
+    """The `ณ …` / `ที่ห้อง…` phrase of the event, up to its province or the
+    next clause."""
+    for m in _VENUE_START.finditer(text):
+        rest = text[m.end(): m.end() + 200].split("\n", 1)[0]
+        stop = _VENUE_STOP.search(rest)
+        phrase = rest[: stop.start()] if stop else rest
+        prov = _PROVINCE_END.search(phrase)
+        if prov:
+            phrase = phrase[: prov.end()]
+        phrase = phrase.strip(" ,.()")
+        if thai_count(phrase) >= 4:
+            return phrase[:160].strip()
+    return None
+
+
+# --- summary --------------------------------------------------------------
+
+def summary(paragraphs: list[str], limit: int = 280) -> str:
+    """The report's opening: its first paragraph, cut at a space (Thai
+    sentences end at a space) when it runs long."""
+    for p in paragraphs:
+        if p.startswith("- ") or thai_count(p) < 20:
+            continue
+        text = re.sub(r"\s+", " ", p).strip()
+        if len(text) <= limit:
+            return text
+        cut = text.rfind(" ", 0, limit)
+        if cut < limit // 2:
+            cut = limit
+        return text[:cut].rstrip() + " …"
+    return ""
+
+
+# --- title ----------------------------------------------------------------
+
+_BREADCRUMB = re.compile(r"^.*(?:»|›|>>|\s>\s)\s*")
+_QUOTED = re.compile(r"^[\"“'‘](.+)[\"”'’]$")
+_SUBCLAUSE = re.compile(r"\s+(?:เพื่อ|ภายใต้)")
+_LONG_SUBCLAUSE = re.compile(r"\s*(?:ในการ|ตามโครงการ)|\s+(?:เพื่อ|ภายใต้)")
+# After a quoted event name a long headline only adds commentary.
+_AFTER_QUOTE = re.compile(r"[”\"](?=\s+\S)")
+_DATELINE = re.compile(r"^(\S{2,30}?)\s*(?:-|–|:|/)\s*")
+_SITE_SUFFIX = re.compile(r"\s+[|\-–—]\s+[^|\-–—]{1,40}$")
+_LEADING_DATE_PHRASE = re.compile(
+    r"^(?:(?:เมื่อ)?(?:เช้า|บ่าย|เย็น)?(?:วันนี้|วันที่|วัน\S{2,10}ที่|วัน\S{2,10})?\s*\(?\s*)$"
+)
+_TIME_PHRASE = re.compile(r"^\s*\)?\s*(?:เวลา\s*)?(?:\d{1,2}[.:]\d{2}\s*(?:-\s*\d{1,2}[.:]\d{2})?\s*(?:น\.|นาฬิกา)?)?\s*[-–,:/]?\s*")
+_PARENS = re.compile(r"\s*\((?:[^()]{1,30})\)")
+_CLAUSE_END = re.compile(r"\s+(?:ณ|ที่|และการ|เพื่อ|โดยมี|ซึ่ง|ภายใต้|ระหว่างวันที่|ในวันที่|เมื่อวันที่|วันที่)")
+# `สถาบันพัฒนาองค์กรชุมชน หรือ พอช. จัด…`: the short name reads better.
+_ALSO_KNOWN = re.compile(r"^\S+\s+หรือ\s+(?=\S*[.A-Z])")
+# Partners named between the organiser and the verb: `X ร่วมกับ A B C จัด…`,
+# `X และองค์กรภาคีร่วมจัด จัด…`.
+_PARTNERS = re.compile(r"\s*(?:ร่วมกับ\s.*?(?=(?:ได้)?จัด)|และ\S*ร่วมจัด\s*)")
+_QUOTED_NAME = re.compile(r"ภายใต้(?:แนวคิด|หัวข้อ|ชื่อ)\s*(“[^”]{4,80}”|\"[^\"]{4,80}\")")
+_VENUE_PROVINCE = re.compile(r"(?:จังหวัด|จ\.)\s?([\u0e01-\u0e4e]+)")
+
+
+def _strip_dateline(text: str) -> str:
+    """`สมุทรปราการ-“วันชัย”…` → `“วันชัย”…`: a province name written as a
+    dateline before the headline."""
+    m = _DATELINE.match(text)
+    if m and load_vocabulary().resolve("province", m.group(1).strip()):
+        return text[m.end():]
+    return text
+
+
+def clean_headline(line: str) -> str:
+    t = re.sub(r"\s+", " ", line).strip()
+    if _BREADCRUMB.match(t) and len(_BREADCRUMB.sub("", t)) >= 10:
+        t = _BREADCRUMB.sub("", t)
+    t = _strip_dateline(t)
+    m = _QUOTED.match(t)
+    if m and not re.search(r"[\"“”]", m.group(1)):
+        t = m.group(1)
+    # A headline running over two lines of a phone screen keeps its main
+    # clause; purpose (`เพื่อ…`) and frame (`ภายใต้…`) clauses go to the body.
+    if len(t) > 100:
+        m = (_LONG_SUBCLAUSE if len(t) > 150 else _SUBCLAUSE).search(t, 40)
+        if m:
+            t = t[: m.start()]
+    if len(t) > 100:
+        m = _AFTER_QUOTE.search(t, 60)
+        if m:
+            t = t[: m.end()]
+    return t.strip(" -–|:")
+
+
+def extend_truncated(title: str, paragraphs: list[str]) -> str:
+    """Pages sometimes cut the headline mid-word where the first paragraph
+    repeats it in full: take the full form, up to the next space."""
+    key = title.strip()
+    if len(key) < 10:
+        return title
+    for p in paragraphs[:3]:
+        if p.startswith(key) and len(p) > len(key) and not p[len(key)].isspace():
+            m = re.compile(r"\s").search(p, len(key))
+            full = p[: m.start()] if m else p
+            if len(full) <= 160:
+                return full
+    return title
+
+
+def headline_from_sentence(paragraph: str, place: str | None = None) -> str:
+    """A short headline built from the report's first sentence when the page
+    has none: without the date phrase, the dateline, parentheses, and cut at
+    the first venue/purpose clause."""
+    text = re.sub(r"\s+", " ", paragraph).strip()
+    mentions = [m for m in find_dates(text) if m.pos < 60]
+    if mentions:
+        first = mentions[0]
+        if _LEADING_DATE_PHRASE.match(text[: first.pos].split("/")[-1].strip() + " ") or first.pos < 40:
+            text = text[first.stop:]
+            text = _TIME_PHRASE.sub("", text, count=1)
+    text = _strip_dateline(text.strip())
+    theme = _QUOTED_NAME.search(text)
+    text = _PARENS.sub("", text)
+    text = _ALSO_KNOWN.sub("", text)
+    text = _PARTNERS.sub(" ", text, count=1)
+    m = _CLAUSE_END.search(text, 20)
+    if m:
+        text = text[: m.start()]
+    if len(text) > 120:
+        cut = text.rfind(" ", 40, 120)
+        text = text[: cut if cut > 0 else 120]
+    text = text.strip(" -–,:/")
+    if theme and theme.group(1) not in text:
+        text += " " + theme.group(1)
+    if place:
+        prov = _VENUE_PROVINCE.search(place)
+        if prov and prov.group(1) not in text:
+            text += " ที่จังหวัด" + prov.group(1)
+    return text
+
+
+def is_headline_like(line: str) -> bool:
+    n = len(line.strip())
+    return 16 <= n <= 260 and thai_count(line) >= 8
+
+
+def same_text(a: str, b: str) -> bool:
+    return squash(a) == squash(b)
+
+
+def has_thai(text: str) -> bool:
+    return bool(THAI.search(text))
