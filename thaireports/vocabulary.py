@@ -41,6 +41,11 @@ class Entry:
     abbr: str | None = None
     short_th: str | None = None
     short_en: str | None = None
+    # How the tagger reads running text (thaireports.tagging):
+    metadata_only: tuple[str, ...] = ()   # accepted in metadata, never searched in text
+    context_only: tuple[str, ...] = ()    # provinces: names that are also everyday words
+    needs_role: bool = False              # agencies: count only when given a role
+    not_in_unit_names: bool = False       # not inside an administrative unit's name
 
     @property
     def slug(self) -> str:
@@ -76,7 +81,7 @@ class Vocabulary:
     def names(self, kind: str, key: str) -> list[str]:
         """Every form that resolves to `key`: key, names, abbreviations, aliases."""
         e = self.entries(kind)[key]
-        forms = [e.key, e.th, e.en, *e.aliases]
+        forms = [e.key, e.th, e.en, *e.aliases, *e.metadata_only]
         forms += [f for f in (e.abbr, e.short_th, e.short_en) if f]
         return forms
 
@@ -137,10 +142,22 @@ def _entries(kind: str, items, path: Path, regions: dict[str, Region]) -> dict[s
         region = raw.get("region")
         if kind == "province" and region not in regions:
             raise VocabularyError(f"{where}: unknown region {region!r}; use one of {', '.join(regions)}")
-        known = {key_field, "th", "en", "aliases", "exclude", "region", "abbr", "short_th", "short_en"}
+        known = {key_field, "th", "en", "aliases", "exclude", "region", "abbr", "short_th", "short_en",
+                 "metadata_only", "context_only", "needs_role", "not_in_unit_names"}
         extra = set(raw) - known
         if extra:
             raise VocabularyError(f"{where}: unknown field(s) {', '.join(sorted(extra))}")
+        for flag in ("needs_role", "not_in_unit_names"):
+            if flag in raw and not isinstance(raw[flag], bool):
+                raise VocabularyError(f"{where}: {flag} must be true or false, got {raw[flag]!r}")
+        for name in ("aliases", "exclude", "metadata_only", "context_only"):
+            if raw.get(name) is not None and not isinstance(raw[name], list):
+                raise VocabularyError(f"{where}: {name} must be a list")
+        own = {str(raw["th"]).strip(), *(str(a) for a in raw.get("aliases") or ())}
+        stray = [f for f in raw.get("context_only") or () if str(f) not in own]
+        if stray:
+            raise VocabularyError(f"{where}: context_only form(s) {', '.join(map(str, stray))} "
+                                  f"must be the Thai name or one of the aliases")
         out[key] = Entry(
             kind=kind,
             key=key,
@@ -152,6 +169,10 @@ def _entries(kind: str, items, path: Path, regions: dict[str, Region]) -> dict[s
             abbr=raw.get("abbr"),
             short_th=raw.get("short_th"),
             short_en=raw.get("short_en"),
+            metadata_only=tuple(str(a) for a in raw.get("metadata_only") or ()),
+            context_only=tuple(str(a) for a in raw.get("context_only") or ()),
+            needs_role=bool(raw.get("needs_role", False)),
+            not_in_unit_names=bool(raw.get("not_in_unit_names", False)),
         )
     return out
 

@@ -1,0 +1,392 @@
+"""Provinces, agencies and programs named in a Thai report: `tag_text`.
+
+The one tagger of the project: the scraper tags what it extracts with it, and
+the facets plugin infers the facets a report's metadata leaves out with it.
+
+Every name searched for comes from the vocabulary (data/vocabulary.yaml); this
+module holds only rules of Thai text structure:
+
+* Thai is written without spaces between words, so a name is accepted only where
+  the word segmentation (pythainlp, engine nlpo3) puts a word boundary — `แพร่`
+  inside `เผยแพร่` or `ขอนแก่น` inside `มหาวิทยาลัยขอนแก่น` is not a province.
+* A province name right after a province marker (`จ.`, `จังหวัด`, `อ.เมือง`,
+  `ผู้ว่าฯ` …) always counts. Without one it must not be a surname (`ณ ปัตตานี`),
+  a given name (`นายสุรินทร์`) or part of an institution's name written in one
+  run (`โรงแรมรอยัลภูเก็ตซิตี้`); names that are also everyday words
+  (vocabulary `context_only`, e.g. `เลย`, `ตาก`) count bare only when they
+  stand alone between spaces or punctuation.
+* Agencies flagged `needs_role` (governors, local councils) count only when the
+  text gives them a role: chairing, opening, speaking, hosting, organising,
+  co-signing — not attending, not being the venue.
+* Entries flagged `not_in_unit_names` do not count inside the name of an
+  administrative unit (`ศูนย์…`, `สำนัก…`, `คณะทำงาน…`).
+* `exclude` phrases of an entry veto the alias they overlap; an agency alias
+  inside a program's name (`อปท.` in `อปท.โปร่งใส`) is part of that name.
+* Long names are matched with one typing error tolerated (`สภาองค์กรชุมช`,
+  `สำนักงานวัฒธรรมจังหวัด`), since real pages carry typos.
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+
+from rapidfuzz.distance import Levenshtein
+
+from .vocabulary import Entry, Vocabulary, fold, load_vocabulary
+
+__all__ = ["Tags", "tag_text"]
+
+
+@dataclass(frozen=True)
+class Tags:
+    """Vocabulary keys found in a report, each tuple in order of first mention."""
+
+    provinces: tuple[str, ...] = ()
+    agencies: tuple[str, ...] = ()
+    programs: tuple[str, ...] = ()
+
+
+# --- Thai text structure -------------------------------------------------------
+
+_THAI_LETTER = re.compile(r"[\u0e01-\u0e2e\u0e30-\u0e3a\u0e40-\u0e45\u0e47-\u0e4e]")
+_LATIN_WORD = re.compile(r"[A-Za-z0-9]")
+
+# Words after which a province name is the province itself.
+_PROVINCE_MARKERS = (
+    "จังหวัด", "จ.", "จว.", "อำเภอเมือง", "อ.เมือง", "ผู้ว่าราชการ", "ผู้ว่าฯ", "ผู้ว่า",
+    "ผวจ.", "ป.ป.ช.", "ปปช.", "ป.ป.ช", "ปปช", "อบจ.", "ประจำ",
+)
+_MARKER_BEFORE = re.compile(
+    "(?:" + "|".join(re.escape(m) for m in sorted(_PROVINCE_MARKERS, key=len, reverse=True)) + r")\s?$")
+
+# Personal titles: a name right after one is a person's name, and `ณ X` after a
+# person's name is a surname. `นายก…` (mayor, chief executive) is an office.
+_PERSON_TITLE = (r"(?:นาย(?!ก(?:เทศมนตรี|องค์การ|\s?อบ|รัฐมนตรี|สมาคม|สภา|ฯ))|นางสาว|นาง|น\.ส\.|ด\.ช\.|ด\.ญ\."
+                 r"|ดร\.|คุณ|ว่าที่|พล\.|พ\.ต\.|พ\.ท\.|พ\.อ\.|ร\.ต\.|ร\.ท\.|ร\.อ\.|ผศ\.|รศ\.|ศ\.|นพ\.|พญ\.|ม\.ร\.ว\.|ม\.ล\.)")
+_TITLE_BEFORE = re.compile(_PERSON_TITLE + r"$")
+_SURNAME_BEFORE = re.compile(r"ณ\s?$")
+
+# Heads of institution names: a province word written in one run after one of
+# these is part of the institution's name, not the place of the event.
+_INSTITUTION_HEADS = re.compile(
+    r"(?:โรงแรม|รีสอร์ท|มหาวิทยาลัย|ราชภัฏ|วิทยาลัย|โรงเรียน|โรงพยาบาล|ห้องประชุม|ห้อง|หอประชุม|ธนาคาร"
+    r"|ศูนย์การค้า|ศูนย์ประชุม|ศูนย์การประชุม|สนามกีฬา|สนามบิน|ท่าอากาศยาน|สถานี|บริษัท|ค่าย|สโมสร)")
+
+# Heads of administrative unit names (`ศูนย์ปฏิบัติการส่งเสริมธรรมาภิบาล…`).
+_UNIT_HEADS = re.compile(r"(?:ศูนย์|สำนัก(?!งาน)|กลุ่มงาน|กองงาน|ฝ่าย|คณะทำงาน|คณะอนุกรรมการ)")
+
+# What an official or a body does in the event (chair, open, speak, host,
+# organise, co-sign) versus only taking part.
+_ROLE_AFTER = re.compile(
+    r"เป็นประธาน|ประธานใน|ประธานเปิด|ประธานพิธี|กล่าวเปิด|เปิดงาน|เปิดการ|เปิดกิจกรรม|เปิดป้าย|เปิดโครงการ"
+    r"|กล่าวรายงาน|กล่าวต้อนรับ|ให้การต้อนรับ|บรรยาย|ปาฐกถา|มอบนโยบาย|เป็นวิทยากร|ร่วมเสวนา|ชี้แจง"
+    r"|จัดงาน|จัดกิจกรรม|จัดประชุม|จัดเวที|จัดโครงการ|จัดพิธี|จัดอบรม|ร่วมกับ|ลงนาม|เป็นเจ้าภาพ")
+_STOP_AFTER = re.compile(
+    r"\n|โดยมี|พร้อมด้วย|ร่วมงาน|เข้าร่วม|ร่วมพิธี|ร่วมกิจกรรม|ร่วมประชุม|ร่วมรับฟัง|ร่วมปั่น|ผู้เข้าร่วม"
+    r"|(?:และ\s?)?" + _PERSON_TITLE)
+_ACTOR_BEFORE = re.compile(r"(?:จัดขึ้นโดย|จัดโดย|ร่วมกับ|สนับสนุนโดย|ความร่วมมือ(?:ระหว่าง|กับ|จาก)?|โดย)")
+_VENUE_BEFORE = re.compile(r"(?:ณ|ที่|ห้องประชุม|หอประชุม|ศาลาประชาคม|สนามหน้า|บริเวณ)")
+_ROLE_AFTER_CHARS = 100
+_ROLE_BEFORE_CHARS = 80
+
+# Fuzzy matching only for names long enough that one edit cannot turn them into
+# another word.
+_FUZZY_MIN_LEN = 12
+
+
+def _is_thai_letter(ch: str) -> bool:
+    return bool(_THAI_LETTER.match(ch))
+
+
+def _normalize(text: str) -> str:
+    text = unicodedata.normalize("NFC", text)
+    # Sara am typed as nikhahit + sara aa; zero-width characters; no-break spaces.
+    text = text.replace("\u0e4d\u0e32", "\u0e33").replace("\u0e4d", "")
+    text = re.sub(r"[\u200b-\u200d\u2060\ufeff]", "", text)
+    return text.replace("\u00a0", " ")
+
+
+def _segment(text: str) -> set[int]:
+    """Offsets where the word segmentation puts a boundary."""
+    from pythainlp.tokenize import word_tokenize
+
+    bounds = {0}
+    pos = 0
+    for tok in word_tokenize(text, engine="nlpo3", keep_whitespace=True):
+        pos += len(tok)
+        bounds.add(pos)
+    return bounds
+
+
+class _Bounds:
+    """Word boundaries of one text, segmented on first need (one call per text)."""
+
+    def __init__(self, text: str):
+        self.text = text
+        self._set: set[int] | None = None
+
+    def at(self, i: int) -> bool:
+        t = self.text
+        if i <= 0 or i >= len(t):
+            return True
+        if not (_is_thai_letter(t[i - 1]) and _is_thai_letter(t[i])):
+            return True
+        if self._set is None:
+            self._set = _segment(t)
+        return i in self._set
+
+
+# --- alias patterns --------------------------------------------------------------
+
+def _words(alias: str) -> list[str]:
+    from pythainlp.tokenize import word_tokenize
+
+    return [w for w in word_tokenize(alias, engine="nlpo3") if w.strip()]
+
+
+def _pattern(alias: str) -> str:
+    """Regex for an alias as pages write it: dots optional (`ป.ป.ช.` = `ปปช`),
+    spaces optional between words (Thai writers space words freely), Latin
+    names whole-word and, when longer than an acronym, in any case."""
+    alias = alias.strip()
+    if not _THAI_LETTER.search(alias):
+        body = r"[\s\-–]*".join(re.escape(w) for w in re.split(r"[\s\-–]+", alias) if w)
+        flags = "" if (alias.isupper() and len(alias) <= 5) else "(?i)"
+        if flags:
+            body = f"(?i:{body})"
+        return rf"(?<![A-Za-z0-9]){body}(?![A-Za-z0-9])"
+    parts: list[str] = []
+    for chunk in re.split(r"(\s+)", alias):
+        if not chunk or chunk.isspace():
+            parts.append(r"\s*")
+            continue
+        if "." in chunk or len(fold(chunk)) <= 4:
+            # An abbreviation: every letter may carry a dot.
+            letters = [c for c in chunk if c != "."]
+            parts.append(r"\.?\s?".join(re.escape(c) for c in letters) + r"\.?")
+        else:
+            parts.append(r"\s*".join(re.escape(w) for w in _words(chunk)))
+    return "".join(p for p in parts)
+
+
+def _alternation(forms) -> re.Pattern:
+    forms = sorted(set(forms), key=lambda f: (-len(fold(f)), f))
+    return re.compile("|".join(f"(?:{_pattern(f)})" for f in forms))
+
+
+@dataclass
+class _Occurrence:
+    key: str
+    start: int
+    end: int
+
+
+class _Matcher:
+    """Compiled search patterns for one vocabulary."""
+
+    def __init__(self, vocab: Vocabulary):
+        self.vocab = vocab
+        # Provinces: Thai names (bare, markers are handled by context), English names.
+        self.thai_names: dict[str, str] = {}
+        self.context_only: set[str] = set()
+        english: dict[str, str] = {}
+        for key, e in vocab.provinces.items():
+            for form in (e.th, *e.aliases):
+                if form in e.metadata_only:
+                    continue
+                if _THAI_LETTER.search(form):
+                    name = re.sub(r"^(?:จังหวัด|จ\.)\s*", "", form)
+                    self.thai_names[name] = key
+                else:
+                    english[form] = key
+            for form in e.context_only:
+                self.context_only.add(re.sub(r"^(?:จังหวัด|จ\.)\s*", "", form))
+        self.province_re = re.compile(
+            "|".join(re.escape(n) for n in sorted(self.thai_names, key=len, reverse=True)))
+        self.english = english
+        self.english_re = _alternation(english) if english else None
+        self.kinds = {}
+        for kind in ("agency", "program"):
+            entries = vocab.entries(kind)
+            forms = {}
+            for key, e in entries.items():
+                for form in (e.th, *e.aliases):
+                    if " / " not in form:
+                        forms[form] = key
+            excludes = {key: _alternation(e.exclude) for key, e in entries.items() if e.exclude}
+            fuzzy = []
+            for form, key in forms.items():
+                f = re.sub(r"\s+", "", form)
+                if len(f) >= _FUZZY_MIN_LEN and _THAI_LETTER.search(f) and "." not in f:
+                    fuzzy.append((f, key))
+            self.kinds[kind] = (_alternation(forms), excludes, fuzzy)
+
+    # -- provinces --
+
+    def provinces(self, text: str, bounds: _Bounds) -> list[_Occurrence]:
+        found: list[_Occurrence] = []
+        for m in self.province_re.finditer(text):
+            s, e = m.span()
+            name = m.group()
+            key = self.thai_names[name]
+            before = text[max(0, s - 30):s]
+            if _MARKER_BEFORE.search(before):
+                if bounds.at(e) or not _is_thai_letter(text[e:e + 1] or " "):
+                    found.append(_Occurrence(key, s, e))
+                continue
+            if not (bounds.at(s) and bounds.at(e)):
+                continue
+            if name in self.context_only and not _stands_alone(text, s, e):
+                continue
+            if _SURNAME_BEFORE.search(before) or _TITLE_BEFORE.search(before):
+                continue
+            run = re.split(r"\s", before)[-1]
+            if _INSTITUTION_HEADS.search(run):
+                continue
+            found.append(_Occurrence(key, s, e))
+        if self.english_re is not None and _mostly_latin(text):
+            for m in self.english_re.finditer(text):
+                key = self.english.get(m.group()) or self.vocab.resolve("province", m.group())
+                if key:
+                    found.append(_Occurrence(key, *m.span()))
+        return found
+
+    # -- agencies and programs --
+
+    def named(self, kind: str, text: str, bounds: _Bounds) -> list[_Occurrence]:
+        alias_re, excludes, fuzzy = self.kinds[kind]
+        entries = self.vocab.entries(kind)
+        occ: list[_Occurrence] = []
+        taken: list[tuple[int, int]] = []
+        for m in alias_re.finditer(text):
+            s, e = m.span()
+            key = self.vocab.resolve(kind, m.group())
+            if key is None or not (bounds.at(s) and bounds.at(e)):
+                continue
+            occ.append(_Occurrence(key, s, e))
+            taken.append((s, e))
+        occ += _fuzzy(text, fuzzy, taken)
+        kept = []
+        for o in occ:
+            entry: Entry = entries[o.key]
+            ex = excludes.get(o.key)
+            if ex and any(x.start() < o.end and o.start < x.end() for x in ex.finditer(text, max(0, o.start - 60), o.end + 60)):
+                continue
+            if entry.not_in_unit_names and _in_unit_name(text, o.start):
+                continue
+            kept.append(o)
+        return kept
+
+
+def _stands_alone(text: str, s: int, e: int) -> bool:
+    left = text[s - 1] if s > 0 else " "
+    right = text[e] if e < len(text) else " "
+    return not (_is_thai_letter(left) or _LATIN_WORD.match(left)) and not (
+        _is_thai_letter(right) or _LATIN_WORD.match(right))
+
+
+def _mostly_latin(text: str) -> bool:
+    thai = len(_THAI_LETTER.findall(text))
+    latin = len(re.findall(r"[A-Za-z]", text))
+    return latin > 4 * thai
+
+
+def _in_unit_name(text: str, s: int) -> bool:
+    run = re.split(r"\s", text[max(0, s - 50):s])[-1]
+    return bool(_UNIT_HEADS.search(run))
+
+
+def _fuzzy(text: str, names, taken) -> list[_Occurrence]:
+    """Occurrences of long names with one typing error (insertion, deletion or
+    substitution): one half of the name is always intact, so it anchors the search."""
+    out = []
+
+    def free(s, e):
+        return all(e <= ts or s >= te for ts, te in taken)
+
+    for name, key in names:
+        n = len(name)
+        half = n // 2
+        seen = set()
+        for anchor, offset in ((name[:half], 0), (name[half:], half)):
+            i = text.find(anchor)
+            while i != -1:
+                base = i - offset
+                for start in (base - 1, base, base + 1) if offset else (base,):
+                    for length in (n - 1, n, n + 1):
+                        if start < 0 or (start, length) in seen:
+                            continue
+                        seen.add((start, length))
+                        window = text[start:start + length]
+                        if Levenshtein.distance(window, name, score_cutoff=1) <= 1 and free(start, start + length):
+                            out.append(_Occurrence(key, start, start + length))
+                            taken.append((start, start + length))
+                i = text.find(anchor, i + 1)
+    return out
+
+
+def _has_role(text: str, o: _Occurrence) -> bool:
+    """Whether the text gives this mention a role in the event rather than
+    naming it as an attendee or as the venue."""
+    after = text[o.end:o.end + _ROLE_AFTER_CHARS]
+    role = _ROLE_AFTER.search(after)
+    stop = _STOP_AFTER.search(after)
+    if role and (stop is None or role.start() <= stop.start()):
+        return True
+    line_start = text.rfind("\n", 0, o.start) + 1
+    before = text[max(line_start, o.start - _ROLE_BEFORE_CHARS):o.start]
+    actor = None
+    for actor in _ACTOR_BEFORE.finditer(before):
+        pass
+    if actor is None:
+        return False
+    between = before[actor.end():]
+    if re.search(_PERSON_TITLE, between) or _VENUE_BEFORE.search(between) or _STOP_AFTER.search(between):
+        return False
+    return True
+
+
+@lru_cache(maxsize=4)
+def _matcher_for(vocab_id: int) -> _Matcher:
+    return _Matcher(_VOCABS[vocab_id])
+
+
+_VOCABS: dict[int, Vocabulary] = {}
+
+
+def _matcher(vocab: Vocabulary) -> _Matcher:
+    _VOCABS[id(vocab)] = vocab
+    return _matcher_for(id(vocab))
+
+
+def _ordered(occ: list[_Occurrence]) -> tuple[str, ...]:
+    first: dict[str, int] = {}
+    for o in occ:
+        if o.start < first.get(o.key, 1 << 62):
+            first[o.key] = o.start
+    return tuple(sorted(first, key=first.__getitem__))
+
+
+def tag_text(title: str, body: str, vocab: Vocabulary | None = None) -> Tags:
+    """The provinces, agencies and programs a report names, as vocabulary keys
+    in order of first mention (title first, then body). Pure: no I/O beyond the
+    vocabulary, which is loaded once per process."""
+    vocab = vocab or load_vocabulary()
+    m = _matcher(vocab)
+    text = _normalize(f"{title or ''}\n{body or ''}")
+    bounds = _Bounds(text)
+    programs = m.named("program", text, bounds)
+    agencies = []
+    for o in m.named("agency", text, bounds):
+        if any(p.start <= o.start and o.end <= p.end for p in programs):
+            continue  # part of a program's name
+        if vocab.agencies[o.key].needs_role and not _has_role(text, o):
+            continue
+        agencies.append(o)
+    return Tags(
+        provinces=_ordered(m.provinces(text, bounds)),
+        agencies=_ordered(agencies),
+        programs=_ordered(programs),
+    )
