@@ -41,6 +41,15 @@ _CHROME_LINE = re.compile(
     re.IGNORECASE | re.VERBOSE,
 )
 
+# Words of navigation bars and language switches; a line made only of these
+# (and of Latin-script words) is a menu: `ภาษาไทย english หน้าหลัก`.
+_NAV_WORDS = frozenset("""
+ภาษาไทย ไทย หน้าหลัก หน้าแรก เมนู ค้นหา เข้าสู่ระบบ สมัครสมาชิก ติดต่อเรา ติดต่อ เกี่ยวกับเรา เกี่ยวกับ
+ข่าว ข่าวสาร กิจกรรม บทความ ภาพกิจกรรม วิดีโอ ดาวน์โหลด เว็บบอร์ด ถาม-ตอบ แผนผังเว็บไซต์ หน่วยงาน
+ผลงาน บริการ ประชาสัมพันธ์ ข่าวประชาสัมพันธ์ ร้องเรียน สมัคร ลงทะเบียน ปฏิทิน ลิงก์ ลิงค์ แชร์ แบ่งปัน
+|  /  ·  •  -  »
+""".split())
+
 # Embed shortcodes of blog engines: `[fbalbum url=…]`, `[gallery ids=…]`, `[/caption]`.
 SHORTCODE = re.compile(r"\[/?[a-z_][\w-]*(?:\s+[^\]\n]*)?\]", re.IGNORECASE)
 _SHORTCODE_LINE = re.compile(r"^\s*(?:\[/?[a-z_][\w-]*(?:\s+[^\]\n]*)?\]\s*)+$", re.IGNORECASE)
@@ -88,6 +97,9 @@ def is_chrome(line: str) -> bool:
     if not s:
         return False
     if _CHROME_LINE.match(s) or _SHORTCODE_LINE.match(s) or _PLACEHOLDER.match(s):
+        return True
+    words = s.split()
+    if len(s) <= 80 and all(w in _NAV_WORDS or not THAI.search(w) for w in words):
         return True
     if not THAI.search(s):
         # A line without any Thai in a Thai report is a menu, a widget or an

@@ -83,8 +83,9 @@ def classify(lines: list[str], headline_index: int | None = None) -> list[Candid
                 or _CLOCK_AFTER.match(after)
                 or (m.text[:1].isalpha() and m.text[:1].isascii())   # `April 6, 2024`: page stamps
             )
-            future = bool(_FUTURE_AFTER.match(after) or _FUTURE_BEFORE.search(before))
-            if i == headline_index or _RECURRING_AFTER.match(after):
+            recurring = bool(_RECURRING_AFTER.match(after))
+            future = not recurring and bool(_FUTURE_AFTER.match(after) or _FUTURE_BEFORE.search(before))
+            if i == headline_index or recurring:
                 rank = 0
             elif _STRONG_CUE.search(before):
                 rank = 3
@@ -114,10 +115,22 @@ def _fill_year(m: DateMention, published: dt.date | None, years: list[int]) -> D
     return None
 
 
+def stamp_lines(cands: list[Candidate], lines: list[str]) -> set[int]:
+    """Lines whose every date is the page's own: bylines and posted/updated
+    stamps (`โพสต์10 ธ.ค. 2560 16:36โดย…`), not body text."""
+    by_line: dict[int, list[Candidate]] = {}
+    for c in cands:
+        by_line.setdefault(c.line, []).append(c)
+    return {i for i, cs in by_line.items()
+            if all(c.published for c in cs) and len(lines[i]) < 150}
+
+
 def choose(lines: list[str], headline_index: int | None = None,
-           published_hint: dt.date | None = None) -> tuple[dt.date | None, dt.date | None, dt.date | None]:
+           published_hint: dt.date | None = None,
+           cands: list[Candidate] | None = None) -> tuple[dt.date | None, dt.date | None, dt.date | None]:
     """(event date, end date, publication date) for a report's lines."""
-    cands = classify(lines, headline_index)
+    if cands is None:
+        cands = classify(lines, headline_index)
     pubs = [c.mention.start for c in cands if c.published and c.mention.start]
     published = published_hint or (pubs[0] if pubs else None)
     years = [int(y) - 543 for y in _YEAR_WORD.findall(to_arabic_digits("\n".join(lines)))]

@@ -19,6 +19,8 @@ _LIST_ITEM = re.compile(r"^[-•*▪●◦–]\s+\S")
 _MD_SPECIAL = re.compile(r"^(#|>|\+\s|=+$|-{3,}$|_{3,}$|\*{3,}$|\d+\)\s)")
 _SPACES = re.compile(r"[ \t\u00a0\u2000-\u200a\u202f\u3000]")
 _PUB_PREFIX = re.compile(dates.PUB_WORDS + r"\s*(?:วันที่)?", re.IGNORECASE)
+_CLOCK = re.compile(r"^\d{1,2}:\d{2}(?::\d{2})?\s*(?:น\.)?\s*")
+_BYLINE = re.compile(r"^(?:โดย|by\b)\s*\S.{0,100}$", re.IGNORECASE)
 _SHORT = 16          # characters: below this a stray line is a label, not text
 _TAIL_LOOKBACK = 8   # lines from the end examined for teasers
 
@@ -122,20 +124,21 @@ def extract(text: str, source: str = "<text>", *, hints: Hints | None = None,
             if url not in images:
                 images.append(url)
             continue
+        mentions = find_dates(line) if any(ch.isdigit() for ch in line) else []
+        if mentions and dates.is_date_only(line, mentions):
+            kind[i] = "stamp"       # `Saturday, April 6, 2024`, `10 ธ.ค. 2564, 09:11`
+            continue
         if chrome.is_chrome(line):
             kind[i] = "chrome"
             continue
         rest, stamped = _split_stamp(line)
         if stamped:
             stamp_dates.append(stamped)
-            if chrome.thai_count(rest) < 8 or chrome.is_chrome(rest):
+            rest = _CLOCK.sub("", rest)
+            if chrome.thai_count(rest) < 8 or chrome.is_chrome(rest) or _BYLINE.match(rest):
                 kind[i] = "stamp"
                 continue
             lines[i] = rest
-        mentions = find_dates(line) if any(ch.isdigit() for ch in line) else []
-        if mentions and dates.is_date_only(line, mentions):
-            kind[i] = "stamp"
-            continue
         kind[i] = "text"
 
     text_idx = [i for i in range(n) if kind[i] == "text"]
@@ -184,7 +187,13 @@ def extract(text: str, source: str = "<text>", *, hints: Hints | None = None,
     # trailing lines belong to other articles.
     date_lines = ["" if kind[i] in ("chrome", "image", "blank") else lines[i] for i in range(n)]
     published_hint = hints.published or (stamp_dates[0] if stamp_dates else None)
-    event, end, published = dates.choose(date_lines, headline_i, published_hint)
+    cands = dates.classify(date_lines, headline_i)
+    bylines = dates.stamp_lines(cands, date_lines)
+    if bylines - {headline_i}:
+        body = [i for i in body if i not in bylines]
+        if not body:
+            raise NotAReport("no report text beyond a headline and dates")
+    event, end, published = dates.choose(date_lines, headline_i, published_hint, cands)
     teasers = _drop_teasers(body, lines, event)
     if teasers:
         body = [i for i in body if i not in teasers]

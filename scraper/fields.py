@@ -77,15 +77,15 @@ _PLACE = (r"(?:ห้อง|โรงแรม|อาคาร|ศาลา|ห�
           r"โรงพยาบาล|รีสอร์ท|รีสอร์ต|สโมสร|ค่าย|กระทรวง|กรม|ทำเนียบ|รัฐสภา|เมือง|ตลาด|พิพิธภัณฑ์|เทศบาล|องค์การ)")
 _VENUE_START = re.compile(r"(?:(?<=\s)|^)(?:ณ|ที่)\s*(?=" + _PLACE + ")")
 _VENUE_STOP = re.compile(
-    r"\s+(?=(?:โดย|เพื่อ|ซึ่ง|พร้อม|นาย|นาง|น\.ส\.|ดร\.|ได้|มี|เป็น|และ(?!\S*(?:ห้อง|อาคาร))|ภายใต้|ร่วมกับ|"
+    r"(?=เพื่อ|โดยมี|ซึ่ง)|\s+(?=(?:โดย|เพื่อ|ซึ่ง|พร้อม|นาย|นาง|น\.ส\.|ดร\.|ศาสตราจารย์|รองศาสตราจารย์|ผศ\.|รศ\.|นพ\.|พล\S*|พ\.?ต\.|ว่าที่|ได้|มี|เป็น|และ(?!\S*(?:ห้อง|อาคาร))|ภายใต้|ร่วมกับ|"
     r"จัด|เข้าร่วม|สำหรับ|ทั้งนี้|ในการ|ให้|ตั้งแต่|ระหว่าง|เมื่อ|วันที่|เวลา|ภายใน|จาก|ผ่าน|ถ่ายทอด)|\S*\d{1,2}[.:]\d{2})"
 )
 _PROVINCE_END = re.compile(r"(?:จังหวัด|จ\.)\s?\S+|กรุงเทพมหานคร|กรุงเทพฯ")
 
 
-def venue(text: str) -> str | None:
-    """The `ณ …` / `ที่ห้อง…` phrase of the event, up to its province or the
-    next clause."""
+def venue_span(text: str) -> tuple[int, int] | None:
+    """Where the `ณ …` / `ที่ห้อง…` phrase of the event is, cue included: up
+    to its province or the next clause."""
     for m in _VENUE_START.finditer(text):
         rest = text[m.end(): m.end() + 200].split("\n", 1)[0]
         stop = _VENUE_STOP.search(rest)
@@ -93,10 +93,17 @@ def venue(text: str) -> str | None:
         prov = _PROVINCE_END.search(phrase)
         if prov:
             phrase = phrase[: prov.end()]
-        phrase = phrase.strip(" ,.()")
         if thai_count(phrase) >= 4:
-            return phrase[:160].strip()
+            return m.start(), m.end() + len(phrase)
     return None
+
+
+def venue(text: str) -> str | None:
+    span = venue_span(text)
+    if not span:
+        return None
+    phrase = _VENUE_START.sub("", text[span[0]: span[1]], count=1)
+    return phrase.strip(" ,.()")[:160].strip() or None
 
 
 # --- summary --------------------------------------------------------------
@@ -123,8 +130,6 @@ _BREADCRUMB = re.compile(r"^.*(?:»|›|>>|\s>\s)\s*")
 _QUOTED = re.compile(r"^[\"“'‘](.+)[\"”'’]$")
 _SUBCLAUSE = re.compile(r"\s+(?:เพื่อ|ภายใต้)")
 _LONG_SUBCLAUSE = re.compile(r"\s*(?:ในการ|ตามโครงการ)|\s+(?:เพื่อ|ภายใต้)")
-# After a quoted event name a long headline only adds commentary.
-_AFTER_QUOTE = re.compile(r"[”\"](?=\s+\S)")
 _DATELINE = re.compile(r"^(\S{2,30}?)\s*(?:-|–|:|/)\s*")
 _SITE_SUFFIX = re.compile(r"\s+[|\-–—]\s+[^|\-–—]{1,40}$")
 _LEADING_DATE_PHRASE = re.compile(
@@ -165,10 +170,6 @@ def clean_headline(line: str) -> str:
         m = (_LONG_SUBCLAUSE if len(t) > 150 else _SUBCLAUSE).search(t, 40)
         if m:
             t = t[: m.start()]
-    if len(t) > 100:
-        m = _AFTER_QUOTE.search(t, 60)
-        if m:
-            t = t[: m.end()]
     return t.strip(" -–|:")
 
 
@@ -187,10 +188,19 @@ def extend_truncated(title: str, paragraphs: list[str]) -> str:
     return title
 
 
+# Where the predicate of a Thai news sentence starts: the organiser (subject)
+# comes first, then one of these verbs.
+_PREDICATE = re.compile(
+    r"(?:(?<=\s)(?:ได้)?(?:จัด|เตรียม|ร่วม(?!กับ)|เปิด|ประชุม|ลงนาม|ผลักดัน|มอบ|แถลง|อบรม|ขับเคลื่อน|รณรงค์|"
+    r"ลงพื้นที่|เป็นประธาน|หารือ|นำ|เดินหน้า|ประกาศ|สัมมนา|เสวนา|ตั้ง|ติดตาม)"
+    r"|(?<![\sการผู้ร่วมที่])(?:ได้)?จัด(?=งาน|เวที|ประชุม|กิจกรรม|อบรม|สัมมนา|โครงการ))"
+)
+
+
 def headline_from_sentence(paragraph: str, place: str | None = None) -> str:
     """A short headline built from the report's first sentence when the page
-    has none: without the date phrase, the dateline, parentheses, and cut at
-    the first venue/purpose clause."""
+    has none: organiser + what it did, without the date phrase, the venue,
+    parentheses and partner lists, cut at the first venue/purpose clause."""
     text = re.sub(r"\s+", " ", paragraph).strip()
     mentions = [m for m in find_dates(text) if m.pos < 60]
     if mentions:
@@ -199,17 +209,31 @@ def headline_from_sentence(paragraph: str, place: str | None = None) -> str:
             text = text[first.stop:]
             text = _TIME_PHRASE.sub("", text, count=1)
     text = _strip_dateline(text.strip())
+    span = venue_span(text)
+    if span and span[0] == 0:
+        text = text[span[1]:].strip()
     theme = _QUOTED_NAME.search(text)
     text = _PARENS.sub("", text)
     text = _ALSO_KNOWN.sub("", text)
     text = _PARTNERS.sub(" ", text, count=1)
-    m = _CLAUSE_END.search(text, 20)
-    if m:
-        text = text[: m.start()]
+    verb = _PREDICATE.search(text, 4)
+    if verb and verb.start() <= 400:
+        subject = re.sub(r"\s+โดย.*$", "", text[: verb.start()]).strip()
+        if len(subject) > 60:
+            # A list of organisers: the one nearest the verb stands for all.
+            last = subject.split()[-1] if subject.split() else ""
+            subject = last if 4 <= len(last) <= 45 and thai_count(last) >= 4 else ""
+        rest = re.sub(r"^ได้(?=\S)", "", text[verb.start():])
+        m = _CLAUSE_END.search(rest, 10)
+        text = (subject + " " + (rest[: m.start()] if m else rest)).strip()
+    else:
+        m = _CLAUSE_END.search(text, 20)
+        if m:
+            text = text[: m.start()]
     if len(text) > 120:
         cut = text.rfind(" ", 40, 120)
         text = text[: cut if cut > 0 else 120]
-    text = text.strip(" -–,:/")
+    text = text.strip(" -–,:/.")
     if theme and theme.group(1) not in text:
         text += " " + theme.group(1)
     if place:

@@ -10,7 +10,7 @@
   Pages without a headline have a headline written by the annotator, so the
   extracted title is compared both whole and as its best-matching stretch
   (`fuzz.partial_ratio`, counted only when the shorter title is at least
-  two thirds of the longer, so a fragment cannot match a headline).
+  three fifths of the longer, so a fragment cannot match a headline).
 """
 from __future__ import annotations
 
@@ -41,7 +41,7 @@ def title_similarity(a: str | None, b: str | None) -> float:
         return 0.0
     score = fuzz.ratio(a, b)
     short, long_ = sorted((a, b), key=len)
-    if len(short) * 3 >= len(long_) * 2:
+    if len(short) * 5 >= len(long_) * 3:
         score = max(score, fuzz.partial_ratio(short, long_))
     return float(score)
 
