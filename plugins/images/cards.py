@@ -1,0 +1,266 @@
+"""Open Graph / Twitter card images (1200×630 PNG) with the report's Thai
+headline, its provinces and its Buddhist-era date.
+
+Thai needs real shaping (stacked vowels and tone marks above and below the
+consonant), so text goes through Pillow's raqm layout with the theme's own
+Sarabun font. The theme ships Sarabun as woff2 subsets (Thai, Latin); FreeType
+wants one TrueType font, so the subsets are decompressed and merged once with
+fontTools into the cache. Lines break only between words (pythainlp)."""
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+import os
+import tempfile
+import unicodedata
+from dataclasses import asdict, dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from PIL import Image, ImageDraw, ImageFont, features
+
+# Bump when the drawing changes: every card is redrawn.
+DESIGN_VERSION = 1
+WIDTH, HEIGHT = 1200, 630
+MARGIN_X = 80
+BACKGROUND = (15, 52, 67)
+ACCENT = (242, 183, 5)
+HEADLINE = (255, 255, 255)
+MUTED = (200, 220, 228)
+# Largest size first; the first size at which the headline fits in its line
+# budget wins, the last one ellipsizes.
+HEADLINE_SIZES = ((68, 3), (60, 3), (54, 4))
+LINE_HEIGHT = 1.42   # room for Thai marks above and below
+ELLIPSIS = "…"
+_COMBINING_THAI = {"\u0e31", "\u0e33", *map(chr, range(0x0E34, 0x0E3B)), *map(chr, range(0x0E47, 0x0E4F))}
+
+
+@dataclass(frozen=True)
+class CardText:
+    headline: str
+    places: str          # Thai province names, joined
+    date: str            # Buddhist-era date or range
+    site: str
+
+    def digest(self, fonts: tuple[str, ...]) -> str:
+        raw = json.dumps([DESIGN_VERSION, asdict(self), list(fonts)], ensure_ascii=False)
+        return hashlib.sha256(raw.encode("utf-8")).hexdigest()[:24]
+
+
+def require_raqm() -> None:
+    if not features.check("raqm"):
+        raise RuntimeError("Pillow was built without raqm: Thai headlines cannot be shaped. "
+                           "Install the pinned Pillow wheel (it bundles raqm).")
+
+
+# ---------------------------------------------------------------- fonts
+
+def merged_font(sources: list[Path], cache_dir: Path) -> Path:
+    """One TrueType font from the theme's woff2 subsets, built once into the
+    cache (named by the sources' hash, so a new theme font is picked up)."""
+    h = hashlib.sha256()
+    for src in sources:
+        h.update(src.name.encode() + b"\0" + src.read_bytes())
+    target = cache_dir / "fonts" / f"{sources[0].name.split('-')[0]}-{h.hexdigest()[:16]}.ttf"
+    if target.is_file():
+        return target
+    from fontTools.merge import Merger
+    from fontTools.ttLib import TTFont
+
+    target.parent.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(dir=target.parent) as tmp:
+        plain = []
+        for i, src in enumerate(sources):
+            font = TTFont(src)
+            font.flavor = None     # woff2 → plain sfnt
+            path = Path(tmp) / f"{i}.ttf"
+            font.save(path)
+            plain.append(str(path))
+        merged = Merger().merge(plain) if len(plain) > 1 else TTFont(plain[0])
+        out = Path(tmp) / "merged.ttf"
+        merged.save(out)
+        os.replace(out, target)
+    return target
+
+
+def theme_fonts(font_dir: Path, weight: int) -> list[Path]:
+    """The theme's woff2 subsets of one weight, Thai first."""
+    found = sorted(font_dir.glob(f"*-{weight}-normal.woff2"),
+                   key=lambda p: (0 if "-thai-" in p.name else 1, p.name))
+    if not found:
+        raise FileNotFoundError(f"no *-{weight}-normal.woff2 font in {font_dir}")
+    return found
+
+
+@lru_cache(maxsize=8)
+def font_cmap(path: str) -> frozenset[int]:
+    from fontTools.ttLib import TTFont
+
+    return frozenset(TTFont(path).getBestCmap())
+
+
+@lru_cache(maxsize=32)
+def _font(path: str, size: int) -> ImageFont.FreeTypeFont:
+    return ImageFont.truetype(path, size, layout_engine=ImageFont.Layout.RAQM)
+
+
+def printable(text: str, font_path: str) -> str:
+    """NFC text with single spaces, without characters the font lacks
+    (emoji and the like): a missing glyph would print as a box."""
+    cmap = font_cmap(font_path)
+    text = unicodedata.normalize("NFC", text)
+    text = " ".join(text.split())
+    return "".join(ch for ch in text if ord(ch) in cmap)
+
+
+# ---------------------------------------------------------------- line breaking
+
+def words(text: str) -> list[str]:
+    """`text` cut into words and runs of spaces; joined they give `text`
+    back. Word boundaries come from the project's Thai tokenizer."""
+    try:
+        from thaireports.thaitext import tokenize
+    except ImportError:   # pragma: no cover - the shared tokenizer is part of the project
+        from pythainlp.tokenize import word_tokenize
+
+        def tokenize(t):
+            return [w for w in word_tokenize(t, engine="newmm") if w.strip()]
+    pieces: list[str] = []
+    pos = 0
+    for tok in tokenize(text):
+        start = text.find(tok, pos)
+        if start < 0:        # the tokenizer normalized something: stop trusting offsets
+            return _fallback_words(text)
+        if start > pos:
+            pieces.append(text[pos:start])
+        pieces.append(tok)
+        pos = start + len(tok)
+    if pos < len(text):
+        pieces.append(text[pos:])
+    return pieces
+
+
+def _fallback_words(text: str) -> list[str]:
+    from pythainlp.tokenize import word_tokenize
+
+    return word_tokenize(text, engine="newmm", keep_whitespace=True)
+
+
+def _clusters(word: str) -> list[str]:
+    """Characters with their combining marks attached: where an over-long
+    word may be cut without tearing a vowel or tone mark off its consonant."""
+    out: list[str] = []
+    for ch in word:
+        if out and (ch in _COMBINING_THAI or unicodedata.category(ch).startswith("M")):
+            out[-1] += ch
+        else:
+            out.append(ch)
+    return out
+
+
+def wrap(text: str, font: ImageFont.FreeTypeFont, max_width: int) -> list[str]:
+    """Greedy line filling, breaking only between words. A single word wider
+    than a line (a long URL) is cut between characters."""
+    measure = font.getlength
+    lines: list[str] = []
+    line = ""
+    for piece in words(text):
+        if piece.isspace():
+            line += piece
+            continue
+        if measure((line + piece).strip()) <= max_width:
+            line += piece
+            continue
+        if line.strip():
+            lines.append(line.strip())
+            line = ""
+        if measure(piece) <= max_width:
+            line = piece
+            continue
+        for cl in _clusters(piece):
+            if line and measure(line + cl) > max_width:
+                lines.append(line)
+                line = ""
+            line += cl
+    if line.strip():
+        lines.append(line.strip())
+    return lines
+
+
+def ellipsize(lines: list[str], max_lines: int, font: ImageFont.FreeTypeFont, max_width: int) -> list[str]:
+    """Keep `max_lines`; the last one ends with an ellipsis after a whole word."""
+    if len(lines) <= max_lines:
+        return lines
+    kept = lines[:max_lines]
+    last = words(kept[-1])
+    while last:
+        candidate = "".join(last).rstrip() + ELLIPSIS
+        if font.getlength(candidate) <= max_width:
+            kept[-1] = candidate
+            return kept
+        last.pop()
+    kept[-1] = ELLIPSIS
+    return kept
+
+
+def layout_headline(text: str, font_path: str, max_width: int) -> tuple[int, list[str]]:
+    """(font size, lines) for the headline."""
+    for size, max_lines in HEADLINE_SIZES:
+        lines = wrap(text, _font(font_path, size), max_width)
+        if len(lines) <= max_lines:
+            return size, lines
+    return size, ellipsize(lines, max_lines, _font(font_path, size), max_width)
+
+
+# ---------------------------------------------------------------- drawing
+
+def _fit_line(text: str, font: ImageFont.FreeTypeFont, max_width: int) -> str:
+    lines = wrap(text, font, max_width)
+    return ellipsize(lines, 1, font, max_width)[0] if lines else ""
+
+
+def render_card(card: CardText, bold: str, regular: str) -> bytes:
+    """PNG bytes of one card."""
+    require_raqm()
+    img = Image.new("RGB", (WIDTH, HEIGHT), BACKGROUND)
+    draw = ImageDraw.Draw(img)
+    draw.rectangle((0, 0, 16, HEIGHT), fill=ACCENT)
+    text_w = WIDTH - 2 * MARGIN_X
+
+    site_font = _font(regular, 34)
+    draw.text((MARGIN_X, 92), _fit_line(printable(card.site, regular), site_font, text_w),
+              font=site_font, fill=ACCENT, anchor="ls", language="th")
+
+    size, lines = layout_headline(printable(card.headline, bold), bold, text_w)
+    font = _font(bold, size)
+    step = round(size * LINE_HEIGHT)
+    # The headline block sits centred between the site name and the footer.
+    top, bottom = 130, 520
+    first_baseline = top + (bottom - top - step * len(lines)) // 2 + round(size * 1.05)
+    for i, line in enumerate(lines):
+        draw.text((MARGIN_X, first_baseline + i * step), line, font=font, fill=HEADLINE,
+                  anchor="ls", language="th")
+
+    footer = "  ·  ".join(p for p in (card.places, card.date) if p)
+    foot_font = _font(regular, 34)
+    draw.line((MARGIN_X, 540, WIDTH - MARGIN_X, 540), fill=(60, 96, 110), width=2)
+    draw.text((MARGIN_X, 592), _fit_line(printable(footer, regular), foot_font, text_w),
+              font=foot_font, fill=MUTED, anchor="ls", language="th")
+    buf = io.BytesIO()
+    # Flat colours and text: the fastest zlib level is barely larger.
+    img.save(buf, "PNG", compress_level=3)
+    return buf.getvalue()
+
+
+def card_job(card: CardText, bold: str, regular: str, target: str) -> str:
+    """Render `card` into `target` (the cache file) unless it is already there."""
+    path = Path(target)
+    if not path.is_file():
+        data = render_card(card, bold, regular)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+        os.replace(tmp, path)
+    return target

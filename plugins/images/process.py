@@ -1,0 +1,271 @@
+"""Turn one report photo into its responsive variants, once.
+
+Pure apart from the cache folder: `process_image(source, cache_dir, config)`
+decodes, validates, applies EXIF orientation, drops every metadata block
+(EXIF with GPS, XMP, comments) and writes WebP and JPEG at the configured
+widths, never upscaling. The result is stored under the content hash of the
+source plus the settings, so an unchanged photo is never decoded again."""
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+import os
+import struct
+import tempfile
+import warnings
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+from PIL import Image, ImageFile, ImageOps, UnidentifiedImageError
+
+# Bump when the output of process_image changes for the same input.
+PIPELINE_VERSION = 1
+
+# What phones, cameras and web pages deliver; anything else must be converted
+# by the contributor (TIFF, BMP and friends are archival or odd formats).
+READABLE = {"JPEG": "JPEG", "MPO": "JPEG", "PNG": "PNG", "WEBP": "WebP", "GIF": "GIF"}
+EXTENSIONS = {".jpg", ".jpeg", ".jpe", ".png", ".webp", ".gif", ".tif", ".tiff", ".bmp",
+              ".heic", ".heif", ".avif", ".jfif", ".ico", ".svg"}
+MIME = {"webp": "image/webp", "jpeg": "image/jpeg"}
+SUFFIX = {"webp": ".webp", "jpeg": ".jpg"}
+
+
+@dataclass(frozen=True)
+class Config:
+    widths: tuple[int, ...] = (320, 640, 1280)
+    formats: tuple[str, ...] = ("webp", "jpeg")
+    webp_quality: int = 75
+    jpeg_quality: int = 80
+    max_side: int = 16383          # WebP's own limit; 20,000 px photos are mistakes
+    max_pixels: int = 89_478_485   # Pillow's default decompression-bomb limit
+    background: tuple[int, int, int] = (255, 255, 255)
+
+    def digest(self) -> str:
+        raw = json.dumps([PIPELINE_VERSION, asdict(self)], sort_keys=True)
+        return hashlib.sha256(raw.encode()).hexdigest()[:16]
+
+
+class BadImage(Exception):
+    """A photo that cannot be published, with the reason in English and Thai."""
+
+    def __str__(self) -> str:
+        return self.en
+
+    def __init__(self, en: str, th: str):
+        super().__init__(en, th)     # both in args: the exception crosses process boundaries
+        self.en = en
+        self.th = th
+
+
+@dataclass
+class Variant:
+    width: int
+    height: int
+    files: dict[str, str] = field(default_factory=dict)   # format -> file name in the cache entry
+
+
+@dataclass
+class Processed:
+    key: str
+    width: int
+    height: int
+    variants: list[Variant]
+
+    def to_json(self) -> str:
+        return json.dumps(asdict(self))
+
+    @classmethod
+    def from_json(cls, text: str) -> "Processed":
+        d = json.loads(text)
+        return cls(key=d["key"], width=d["width"], height=d["height"],
+                   variants=[Variant(**v) for v in d["variants"]])
+
+
+def cache_key(data: bytes, config: Config) -> str:
+    return hashlib.sha256(data).hexdigest()[:24] + "-" + config.digest()
+
+
+def entry_dir(cache_dir: Path, key: str) -> Path:
+    return cache_dir / key[:2] / key
+
+
+def load_cached(cache_dir: Path, key: str) -> Processed | None:
+    """The cached result for `key` when it is complete, else None."""
+    folder = entry_dir(cache_dir, key)
+    try:
+        result = Processed.from_json((folder / "meta.json").read_text("utf-8"))
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+    for v in result.variants:
+        for name in v.files.values():
+            if not (folder / name).is_file():
+                return None
+    return result
+
+
+def target_widths(width: int, config: Config) -> list[int]:
+    """The configured widths below the source width, plus the source width
+    itself when it falls between them: a 500 px photo gives 320 and 500."""
+    out = [w for w in config.widths if w < width]
+    if width <= max(config.widths):
+        out.append(width)
+    else:
+        out.append(max(config.widths))
+    return sorted(set(out))
+
+
+def _zero_size(data: bytes) -> bool:
+    """Pillow refuses to identify PNG and GIF files that declare a 0 px side;
+    read their headers so the contributor gets the real reason."""
+    if data[:8] == b"\x89PNG\r\n\x1a\n" and len(data) >= 24:
+        w, h = struct.unpack(">II", data[16:24])
+        return w == 0 or h == 0
+    if data[:6] in (b"GIF87a", b"GIF89a") and len(data) >= 10:
+        w, h = struct.unpack("<HH", data[6:10])
+        return w == 0 or h == 0
+    return False
+
+
+def open_checked(data: bytes, config: Config) -> Image.Image:
+    """Open and fully decode `data`, or raise BadImage saying why not."""
+    ImageFile.LOAD_TRUNCATED_IMAGES = False
+    if not data:
+        raise BadImage("the file is empty (0 bytes); replace it with the real photo",
+                       "ไฟล์ว่างเปล่า (0 ไบต์) ให้ใส่ไฟล์ภาพจริงแทน")
+    if _zero_size(data):
+        raise BadImage("the image has a side of 0 px; export the photo again",
+                       "ภาพมีด้านกว้างหรือสูง 0 พิกเซล ให้ส่งออก (export) ภาพใหม่")
+    Image.MAX_IMAGE_PIXELS = config.max_pixels
+    with warnings.catch_warnings():
+        # Pillow only warns between the limit and twice the limit: refuse both.
+        warnings.simplefilter("error", Image.DecompressionBombWarning)
+        try:
+            img = Image.open(io.BytesIO(data))
+        except (Image.DecompressionBombError, Image.DecompressionBombWarning):
+            raise _bomb(config) from None
+        except UnidentifiedImageError:
+            raise BadImage("not an image, or a format this site cannot read; "
+                           "save it as JPEG, PNG or WebP",
+                           "ไม่ใช่ไฟล์ภาพ หรือเป็นรูปแบบที่เว็บไซต์อ่านไม่ได้ "
+                           "ให้บันทึกเป็น JPEG, PNG หรือ WebP") from None
+        except Exception as exc:  # Pillow raises many kinds on broken headers
+            raise _damaged(exc) from None
+        if img.format not in READABLE:
+            raise BadImage(f"{img.format} images are not supported; save it as JPEG, PNG or WebP",
+                           f"ไม่รองรับภาพแบบ {img.format} ให้บันทึกเป็น JPEG, PNG หรือ WebP")
+        w, h = img.size
+        if w == 0 or h == 0:
+            raise BadImage("the image has a side of 0 px; export the photo again",
+                           "ภาพมีด้านกว้างหรือสูง 0 พิกเซล ให้ส่งออก (export) ภาพใหม่")
+        if max(w, h) > config.max_side:
+            raise BadImage(f"the image is {w}×{h} px; sides over {config.max_side:,} px are "
+                           f"not accepted: resize it to at most 4000 px",
+                           f"ภาพขนาด {w}×{h} พิกเซล ยาวเกิน {config.max_side:,} พิกเซล "
+                           f"ให้ย่อภาพให้ไม่เกิน 4000 พิกเซล")
+        if img.format in ("JPEG", "MPO"):
+            # Decode at the smallest DCT scale still at least as large as the
+            # widest output: several times faster on camera photos.
+            big = max(config.widths)
+            img.draft("RGB", (big, big))
+        try:
+            img.load()
+        except (Image.DecompressionBombError, Image.DecompressionBombWarning):
+            raise _bomb(config) from None
+        except Exception as exc:
+            raise _damaged(exc) from None
+    return img
+
+
+def _bomb(config: Config) -> BadImage:
+    return BadImage(f"the image has too many pixels (over {config.max_pixels:,}: "
+                    f"a decompression bomb or a huge scan); resize it to at most 4000 px",
+                    f"ภาพมีจำนวนพิกเซลมากเกินไป (เกิน {config.max_pixels:,} พิกเซล) "
+                    f"ให้ย่อภาพให้ไม่เกิน 4000 พิกเซล")
+
+
+def _damaged(exc: Exception) -> BadImage:
+    return BadImage(f"the file is damaged or incomplete ({exc}); copy or export the photo again",
+                    "ไฟล์ภาพเสียหรือไม่ครบ (อาจคัดลอกหรือดาวน์โหลดไม่สมบูรณ์) "
+                    "ให้คัดลอกหรือส่งออกภาพใหม่")
+
+
+def _flatten(img: Image.Image, background: tuple[int, int, int]) -> Image.Image:
+    """RGB for JPEG and WebP: transparency goes onto the page background."""
+    if img.mode in ("RGBA", "LA", "PA") or (img.mode == "P" and "transparency" in img.info):
+        rgba = img.convert("RGBA")
+        base = Image.new("RGB", rgba.size, background)
+        base.paste(rgba, mask=rgba.getchannel("A"))
+        return base
+    return img.convert("RGB")
+
+
+def _atomic_bytes(path: Path, data: bytes) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def render_variants(img: Image.Image, config: Config) -> tuple[tuple[int, int], list[tuple[int, int, dict[str, bytes]]]]:
+    """Encoded variants of a decoded image: ((w, h), [(w, h, {format: bytes})])."""
+    # Orientation first: a portrait phone photo is stored sideways plus a tag.
+    img = ImageOps.exif_transpose(img)
+    img = _flatten(img, config.background)
+    # Nothing of the source's metadata travels on: no EXIF (GPS, camera
+    # serials), no XMP, no comments.
+    img.info = {}
+    width, height = img.size
+    out = []
+    for w in target_widths(width, config):
+        h = max(1, round(height * w / width))
+        im = img if (w, h) == img.size else img.resize((w, h), Image.Resampling.LANCZOS)
+        encoded = {}
+        for fmt in config.formats:
+            buf = io.BytesIO()
+            if fmt == "webp":
+                im.save(buf, "WEBP", quality=config.webp_quality, method=4)
+            else:
+                im.save(buf, "JPEG", quality=config.jpeg_quality, optimize=True, progressive=True)
+            encoded[fmt] = buf.getvalue()
+        out.append((w, h, encoded))
+    return (width, height), out
+
+
+def process_image(source: str | Path, cache_dir: str | Path, config: Config = Config()) -> Processed:
+    """Variants of `source` from the cache, or made now and cached.
+    Raises BadImage for files that cannot be published."""
+    cache_dir = Path(cache_dir)
+    try:
+        data = Path(source).read_bytes()
+    except FileNotFoundError:
+        raise BadImage("the file does not exist; check the name (capital letters count) "
+                       "and that it is in the report's image folder",
+                       "ไม่พบไฟล์นี้ ตรวจชื่อไฟล์ (ตัวพิมพ์เล็ก-ใหญ่ต้องตรงกัน) "
+                       "และตรวจว่าอยู่ในโฟลเดอร์ภาพของรายงาน") from None
+    except OSError as exc:
+        raise BadImage(f"the file cannot be read ({exc.strerror})",
+                       f"อ่านไฟล์ไม่ได้ ({exc.strerror})") from None
+    key = cache_key(data, config)
+    cached = load_cached(cache_dir, key)
+    if cached is not None:
+        return cached
+    img = open_checked(data, config)
+    (width, height), variants = render_variants(img, config)
+    folder = entry_dir(cache_dir, key)
+    result = Processed(key=key, width=width, height=height, variants=[])
+    for w, h, encoded in variants:
+        v = Variant(width=w, height=h)
+        for fmt, blob in encoded.items():
+            name = f"{w}{SUFFIX[fmt]}"
+            _atomic_bytes(folder / name, blob)
+            v.files[fmt] = name
+        result.variants.append(v)
+    # meta.json last: its presence marks a complete entry.
+    _atomic_bytes(folder / "meta.json", result.to_json().encode("utf-8"))
+    return result
