@@ -140,6 +140,8 @@ class _Bounds:
 
 # --- alias patterns --------------------------------------------------------------
 
+_LATIN_START = r"(?<![A-Za-z0-9])"
+
 def _words(alias: str) -> list[str]:
     from pythainlp.tokenize import word_tokenize
 
@@ -156,7 +158,7 @@ def _pattern(alias: str) -> str:
         flags = "" if (alias.isupper() and len(alias) <= 5) else "(?i)"
         if flags:
             body = f"(?i:{body})"
-        return rf"(?<![A-Za-z0-9]){body}(?![A-Za-z0-9])"
+        return rf"{_LATIN_START}{body}(?![A-Za-z0-9])"
     parts: list[str] = []
     for chunk in re.split(r"(\s+)", alias):
         if not chunk or chunk.isspace():
@@ -172,8 +174,44 @@ def _pattern(alias: str) -> str:
 
 
 def _alternation(forms) -> re.Pattern:
+    """One regex for many aliases, longest first, grouped by first letter so
+    that the engine tries a handful of branches per position, not hundreds."""
     forms = sorted(set(forms), key=lambda f: (-len(fold(f)), f))
-    return re.compile("|".join(f"(?:{_pattern(f)})" for f in forms))
+    groups: dict[str, list[str]] = {}
+    latin: list[str] = []
+    loose: list[str] = []
+    for f in forms:
+        pat = _pattern(f)
+        first = f.strip()[0]
+        if _THAI_LETTER.match(first) and pat.startswith(first):
+            groups.setdefault(first, []).append(pat[len(first):])
+        elif pat.startswith(_LATIN_START):
+            latin.append(pat[len(_LATIN_START):])
+        else:
+            loose.append(pat)
+    branches = [f"{c}(?:{'|'.join(rest)})" for c, rest in groups.items()] + [f"(?:{p})" for p in loose]
+    if latin:
+        branches.append(f"{_LATIN_START}(?=[A-Za-z])(?:{'|'.join(latin)})")
+    return re.compile("|".join(branches))
+
+
+def _trie_regex(words) -> str:
+    """Regex matching any of `words` (literals), longest alternative first."""
+    trie: dict = {}
+    for w in words:
+        node = trie
+        for ch in w:
+            node = node.setdefault(ch, {})
+        node[""] = True
+
+    def build(node) -> str:
+        alts = [re.escape(ch) + build(child) for ch, child in sorted(node.items()) if ch]
+        if not alts:
+            return ""
+        body = alts[0] if len(alts) == 1 else "(?:" + "|".join(alts) + ")"
+        return f"(?:{body})?" if "" in node else body
+
+    return build(trie)
 
 
 @dataclass
@@ -203,8 +241,7 @@ class _Matcher:
                     english[form] = key
             for form in e.context_only:
                 self.context_only.add(re.sub(r"^(?:จังหวัด|จ\.)\s*", "", form))
-        self.province_re = re.compile(
-            "|".join(re.escape(n) for n in sorted(self.thai_names, key=len, reverse=True)))
+        self.province_re = re.compile(_trie_regex(self.thai_names))
         self.english = english
         self.english_re = _alternation(english) if english else None
         self.kinds = {}
@@ -246,8 +283,8 @@ class _Matcher:
             if _INSTITUTION_HEADS.search(run):
                 continue
             found.append(_Occurrence(key, s, e))
-        if self.english_re is not None and _mostly_latin(text):
-            for m in self.english_re.finditer(text):
+        if self.english_re is not None:
+            for m in (self.english_re.finditer(text) if _mostly_latin(text) else ()):
                 key = self.english.get(m.group()) or self.vocab.resolve("province", m.group())
                 if key:
                     found.append(_Occurrence(key, *m.span()))
@@ -302,27 +339,26 @@ def _fuzzy(text: str, names, taken) -> list[_Occurrence]:
     """Occurrences of long names with one typing error (insertion, deletion or
     substitution): one half of the name is always intact, so it anchors the search."""
     out = []
-
-    def free(s, e):
-        return all(e <= ts or s >= te for ts, te in taken)
-
+    covered = bytearray(len(text) + 2)
+    for s, e in taken:
+        covered[s:e] = b"\x01" * (e - s)
     for name, key in names:
         n = len(name)
         half = n // 2
-        seen = set()
         for anchor, offset in ((name[:half], 0), (name[half:], half)):
             i = text.find(anchor)
             while i != -1:
-                base = i - offset
-                for start in (base - 1, base, base + 1) if offset else (base,):
-                    for length in (n - 1, n, n + 1):
-                        if start < 0 or (start, length) in seen:
-                            continue
-                        seen.add((start, length))
-                        window = text[start:start + length]
-                        if Levenshtein.distance(window, name, score_cutoff=1) <= 1 and free(start, start + length):
-                            out.append(_Occurrence(key, start, start + length))
-                            taken.append((start, start + length))
+                if not covered[i]:
+                    base = i - offset
+                    for start in ((base - 1, base, base + 1) if offset else (base,)):
+                        hit = next((ln for ln in (n, n - 1, n + 1)
+                                    if start >= 0 and covered.find(1, start, start + ln) == -1
+                                    and Levenshtein.distance(text[start:start + ln], name, score_cutoff=1) <= 1),
+                                   None)
+                        if hit:
+                            out.append(_Occurrence(key, start, start + hit))
+                            covered[start:start + hit] = b"\x01" * hit
+                            break
                 i = text.find(anchor, i + 1)
     return out
 
