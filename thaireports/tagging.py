@@ -56,7 +56,7 @@ _LATIN_WORD = re.compile(r"[A-Za-z0-9]")
 # Words after which a province name is the province itself.
 _PROVINCE_MARKERS = (
     "จังหวัด", "จ.", "จว.", "อำเภอเมือง", "อ.เมือง", "ผู้ว่าราชการ", "ผู้ว่าฯ", "ผู้ว่า",
-    "ผวจ.", "ป.ป.ช.", "ปปช.", "ป.ป.ช", "ปปช", "อบจ.", "ประจำ",
+    "ผวจ.", "ป.ป.ช.", "ปปช.", "ป.ป.ช", "ปปช", "อบจ.", "ประจำ", "เมือง",
 )
 _MARKER_BEFORE = re.compile(
     "(?:" + "|".join(re.escape(m) for m in sorted(_PROVINCE_MARKERS, key=len, reverse=True)) + r")\s?$")
@@ -86,7 +86,9 @@ _ROLE_AFTER = re.compile(
 _STOP_AFTER = re.compile(
     r"\n|โดยมี|พร้อมด้วย|ร่วมงาน|เข้าร่วม|ร่วมพิธี|ร่วมกิจกรรม|ร่วมประชุม|ร่วมรับฟัง|ร่วมปั่น|ผู้เข้าร่วม"
     r"|(?:และ\s?)?" + _PERSON_TITLE)
-_ACTOR_BEFORE = re.compile(r"(?:จัดขึ้นโดย|จัดโดย|ร่วมกับ|สนับสนุนโดย|ความร่วมมือ(?:ระหว่าง|กับ|จาก)?|โดย)")
+_ACTOR_BEFORE = re.compile(r"(?:จัดขึ้นโดย|จัดโดย|ร่วมกับ|สนับสนุนโดย|ความร่วมมือ(?:ระหว่าง|กับ|จาก)?|โดย(?!มี|เฉพาะ))")
+# The official's own name may follow the title: `ผู้ว่าราชการจังหวัดน่าน นายก ข เป็นประธาน`.
+_OWN_NAME_AFTER = re.compile(r"\S*\s*" + _PERSON_TITLE + r"\S+(?:\s\S+)?")
 _VENUE_BEFORE = re.compile(r"(?:ณ|ที่|ห้องประชุม|หอประชุม|ศาลาประชาคม|สนามหน้า|บริเวณ)")
 _ROLE_AFTER_CHARS = 100
 _ROLE_BEFORE_CHARS = 80
@@ -367,6 +369,9 @@ def _has_role(text: str, o: _Occurrence) -> bool:
     """Whether the text gives this mention a role in the event rather than
     naming it as an attendee or as the venue."""
     after = text[o.end:o.end + _ROLE_AFTER_CHARS]
+    own = _OWN_NAME_AFTER.match(after)
+    if own:
+        after = after[own.end():]
     role = _ROLE_AFTER.search(after)
     stop = _STOP_AFTER.search(after)
     if role and (stop is None or role.start() <= stop.start()):
