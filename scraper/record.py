@@ -48,9 +48,13 @@ class Record:
             raise ValueError("participants must be positive")
 
     def to_json(self) -> dict:
+        """JSON-ready dict, keys in a reader's order: dates ISO or None,
+        lists as lists."""
         d = asdict(self)
         for k in ("date", "end_date", "published"):
             d[k] = d[k].isoformat() if d[k] else None
         for k in ("provinces", "agencies", "programs", "images"):
             d[k] = list(d[k])
-        return d
+        order = ("source", "title", "date", "end_date", "published", "provinces", "agencies", "programs",
+                 "participants", "venue", "summary", "images", "lang", "body")
+        return {k: d[k] for k in order}

@@ -1,0 +1,145 @@
+"""A saved or fetched HTML page → the page's text, one block per line, plus
+what the markup says beyond the text (headline, publication date, images).
+
+Navigation, headers, footers, sidebars, share bars and comment sections are
+dropped by their elements and by their class/id names; whatever chrome is
+left in the text is removed by the same line rules as for text dumps."""
+from __future__ import annotations
+
+import re
+from urllib.parse import urljoin
+
+from bs4 import BeautifulSoup, Comment, NavigableString, Tag
+
+from thaireports.thaidates import parse_date_value
+
+from .extract import Hints
+
+_DROP_TAGS = ("script", "style", "noscript", "template", "svg", "iframe", "form", "button", "select",
+              "input", "textarea", "nav", "aside", "footer", "header", "object", "embed", "canvas", "map")
+_CHROME_NAME = re.compile(
+    r"(?:^|[-_\s])(?:nav|navbar|menu|breadcrumbs?|share|sharing|social|sns|comments?|respond|related|"
+    r"sidebar|widget|footer|masthead|cookie|banner|advert|ads?|sponsor|pagination|pager|tags?|tagcloud|"
+    r"popular|recent|subscribe|newsletter|author-box|post-navigation|nav-links|toolbar|skip|search|"
+    r"login|modal|popup|weather|clock|ticker|marquee|lang(?:uage)?-?switch\w*)(?:$|[-_\s])",
+    re.IGNORECASE,
+)
+_CONTENT_SELECTORS = ("[itemprop=articleBody]", "article .entry-content", ".entry-content", ".post-content",
+                      ".article-content", ".article-body", ".news-content", ".content-detail", ".td-post-content",
+                      "article", "main", "#content", ".content")
+_BLOCKS = {"p", "div", "section", "article", "main", "h1", "h2", "h3", "h4", "h5", "h6", "li", "ul", "ol",
+           "blockquote", "pre", "table", "tr", "dd", "dt", "dl", "figure", "figcaption", "address", "center"}
+_ICON = re.compile(r"logo|icon|avatar|emoji|spacer|blank\.|pixel|sprite|banner|badge|button|loading|"
+                   r"share|facebook|twitter|line-|gravatar|\.svg(?:$|\?)|data:", re.IGNORECASE)
+_PUBLISHED_META = ("article:published_time", "og:published_time", "datePublished", "date", "pubdate",
+                   "publish-date", "dc.date", "dc.date.issued", "article:modified_time")
+_SITE_SEP = re.compile(r"\s+[|｜–—-]\s+|\s+::\s+")
+
+
+def _is_chrome_element(el: Tag) -> bool:
+    if el.name in _DROP_TAGS:
+        return True
+    role = (el.get("role") or "").lower()
+    if role in ("navigation", "banner", "contentinfo", "complementary", "search", "menu", "menubar"):
+        return True
+    names = " ".join([*(el.get("class") or []), el.get("id") or ""])
+    return bool(names and _CHROME_NAME.search(names))
+
+
+def _headline(soup: BeautifulSoup) -> str | None:
+    h1 = soup.find("h1")
+    if h1 and h1.get_text(strip=True):
+        return h1.get_text(" ", strip=True)
+    og = soup.find("meta", attrs={"property": "og:title"})
+    if og and og.get("content"):
+        return og["content"].strip()
+    if soup.title and soup.title.string:
+        # `Headline | Site name`: keep the part with the most Thai letters.
+        parts = _SITE_SEP.split(soup.title.string.strip())
+        return max(parts, key=lambda p: sum(1 for ch in p if "\u0e00" <= ch <= "\u0e7f"))
+    return None
+
+
+def _published(soup: BeautifulSoup):
+    for name in _PUBLISHED_META:
+        el = soup.find("meta", attrs={"property": name}) or soup.find("meta", attrs={"name": name}) \
+            or soup.find(attrs={"itemprop": name})
+        if el:
+            value = el.get("content") or el.get("datetime") or el.get_text(" ", strip=True)
+            d = parse_date_value(value)
+            if d:
+                return d
+    t = soup.find("time", attrs={"datetime": True})
+    return parse_date_value(t["datetime"]) if t else None
+
+
+def _images(root: Tag, base: str | None) -> list[str]:
+    out: list[str] = []
+    for img in root.find_all("img"):
+        src = img.get("data-src") or img.get("data-lazy-src") or img.get("data-original") or img.get("src")
+        if not src or _ICON.search(src):
+            continue
+        try:
+            if int(img.get("width") or 999) < 120 or int(img.get("height") or 999) < 80:
+                continue
+        except ValueError:
+            pass
+        url = urljoin(base, src.strip()) if base else src.strip()
+        if url not in out:
+            out.append(url)
+    return out
+
+
+def _text(root: Tag) -> str:
+    parts: list[str] = []
+
+    def walk(node):
+        for child in node.children:
+            if isinstance(child, Comment):
+                continue
+            if isinstance(child, NavigableString):
+                # Newlines in the source are layout; blocks make the lines.
+                parts.append(re.sub(r"\s*\n\s*", " ", str(child)))
+                continue
+            if not isinstance(child, Tag):
+                continue
+            if child.name == "br":
+                parts.append("\n")
+                continue
+            block = child.name in _BLOCKS
+            if block:
+                parts.append("\n")
+            if child.name == "li":
+                parts.append("- ")
+            walk(child)
+            if block:
+                parts.append("\n")
+
+    walk(root)
+    return "\n".join(ln.strip() for ln in "".join(parts).split("\n"))
+
+
+def html_to_text(html: str, base_url: str | None = None) -> tuple[str, Hints]:
+    """The text of the page's article and the hints its markup gives."""
+    soup = BeautifulSoup(html, "lxml")
+    title = _headline(soup)
+    published = _published(soup)
+    for el in soup.find_all(True):
+        if el.decomposed:
+            continue
+        if el.name in ("html", "body"):
+            continue
+        if _is_chrome_element(el):
+            el.decompose()
+    root = None
+    for sel in _CONTENT_SELECTORS:
+        found = soup.select_one(sel)
+        if found and len(found.get_text(strip=True)) > 200:
+            root = found
+            break
+    root = root or soup.body or soup
+    images = _images(root, base_url)
+    text = _text(root)
+    if title and title not in text:
+        text = title + "\n\n" + text
+    return text, Hints(title=title, published=published, images=tuple(images))

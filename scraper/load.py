@@ -1,0 +1,80 @@
+"""Read one input — a text dump, a saved HTML page or a URL — and extract its
+record. The only module of the scraper that touches files and the network."""
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from .extract import Hints, extract
+from .record import NotAReport, Record, ScraperError
+from .text_input import decode, looks_like_html
+
+_URL = re.compile(r"^https?://", re.IGNORECASE)
+
+
+def is_url(spec: str) -> bool:
+    return bool(_URL.match(spec))
+
+
+def _local_images(images: tuple[str, ...], folder: Path) -> tuple[str, ...]:
+    """Image references of a saved page, as paths when the file is there."""
+    out = []
+    for ref in images:
+        if is_url(ref) or ref.startswith("data:"):
+            out.append(ref)
+            continue
+        path = (folder / ref.split("?", 1)[0]).resolve()
+        if path.is_file():
+            out.append(str(path))
+    return tuple(out)
+
+
+def record_from_bytes(data: bytes, source: str, *, declared: str | None = None,
+                      base_url: str | None = None, folder: Path | None = None,
+                      require_date: bool = True) -> Record:
+    decoded = decode(data, declared=declared, name=source)
+    text = decoded.text
+    hints = None
+    if looks_like_html(text, source):
+        from .html_input import html_to_text
+        text, hints = html_to_text(text, base_url)
+        if folder is not None and not base_url:
+            hints = Hints(hints.title, hints.published, _local_images(hints.images, folder))
+    return extract(text, source, hints=hints, require_date=require_date)
+
+
+def load_record(spec: str, *, cache_dir: Path | str | None = None, allow_loopback: bool = False,
+                require_date: bool = True) -> Record:
+    """The record of a file path or an http(s) URL. Raises ScraperError
+    (NotAReport) or the fetcher's FetchError, each with a one-line reason."""
+    if is_url(spec):
+        from .fetch import fetch
+        res = fetch(spec, cache_dir=cache_dir, allow_loopback=allow_loopback)
+        return record_from_bytes(res.content, spec, declared=res.encoding_hint, base_url=res.final_url,
+                                 require_date=require_date)
+    path = Path(spec)
+    if not path.exists():
+        raise NotAReport("no such file")
+    if path.is_dir():
+        raise NotAReport("is a folder, not a report file")
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise NotAReport(f"cannot be read ({exc.strerror})") from None
+    return record_from_bytes(data, str(path), folder=path.parent, require_date=require_date)
+
+
+def expand_inputs(specs: list[str]) -> list[str]:
+    """Folders stand for the .txt/.html/.htm files inside them, sorted."""
+    out: list[str] = []
+    for spec in specs:
+        p = Path(spec)
+        if not is_url(spec) and p.is_dir():
+            out += sorted(str(f) for f in p.iterdir()
+                          if f.is_file() and f.suffix.lower() in (".txt", ".html", ".htm"))
+        else:
+            out.append(spec)
+    return out
+
+
+__all__ = ["load_record", "record_from_bytes", "expand_inputs", "is_url", "ScraperError"]
