@@ -43,6 +43,7 @@ def expected_reports() -> dict[str, dict]:
             "source": m["source"],
             "inferred": sorted(k for k, v in inferred.items() if v),
             "path": r.path,
+            "published": as_date(m["published"] or m["date"]).isoformat(),
         }
         for kind, field in PLURAL.items():
             rec[field] = inferred.get(kind, []) if kind in r.missing else m[field]

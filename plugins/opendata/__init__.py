@@ -56,14 +56,20 @@ def _day(value):
     return value
 
 
+def _changed(item) -> dt.date | None:
+    return _day(getattr(item, "modified", None) or getattr(item, "published", None)
+                or getattr(item, "date", None))
+
+
 def _lastmod(context) -> dt.date | None:
+    """A report page changes with its report; a list page with the newest
+    report it lists."""
     item = context.get("article") or context.get("page")
     if item is not None:
-        return _day(getattr(item, "modified", None) or getattr(item, "published", None)
-                    or getattr(item, "date", None))
+        return _changed(item)
     page = context.get("articles_page")
     listed = page.object_list if page is not None else context.get("articles") or []
-    dates = [_day(getattr(a, "modified", None) or a.date) for a in listed]
+    dates = [d for d in map(_changed, listed) if d]
     return max(dates) if dates else None
 
 

@@ -53,8 +53,10 @@ def report_record(article, siteurl: str) -> dict:
 
 def neutralize(cell: str) -> str:
     """Keep a spreadsheet from running a cell as a formula (CSV injection):
-    prefix a quote, which spreadsheets show as plain text."""
-    return "'" + cell if cell.startswith(FORMULA_START) else cell
+    prefix a quote, which spreadsheets show as plain text. Cells that already
+    start with a quote get one too, so removing one leading quote always
+    gives back the original value."""
+    return "'" + cell if cell.startswith(FORMULA_START + ("'",)) else cell
 
 
 def csv_text(records: list[dict]) -> str:
