@@ -268,3 +268,13 @@ def test_second_build_reprocesses_and_rewrites_nothing(site):
     assert s["files_written"] == 0
     assert site["images2"] == site["images1"]       # same files, same mtimes
     assert len(site["images1"]) == 2 * (3 + 3 + 2 + 1) + 3
+
+
+def test_each_report_has_its_card_in_og_image_and_index_pages_a_default(site):
+    out = site["out"]
+    m = re.search(r'<meta property="og:image" content="([^"]+)">', site["page"])
+    assert m and m.group(1) == f"/images/cards/{SLUG}.png"
+    assert 'og:image:width" content="1200"' in site["page"]
+    for name in (f"{SLUG}.png", f"{OTHER}.png", "default.png"):
+        with Image.open(out / "images" / "cards" / name) as im:
+            assert im.format == "PNG" and im.size == (1200, 630)

@@ -147,6 +147,34 @@ def _fallback_words(text: str) -> list[str]:
     return word_tokenize(text, engine="newmm", keep_whitespace=True)
 
 
+# Never at the start of a line: closing punctuation, and (even after a space)
+# dashes and the repetition mark ๆ; never at the end of one: opening quotes.
+NO_BREAK_BEFORE = set("”’)]}»,.;:!?…%ฯ")
+GLUE_ACROSS_SPACE = set("–—ๆ")
+NO_BREAK_AFTER = set("“‘([{«")
+
+
+def units(text: str) -> list[str]:
+    """`words(text)` regrouped so that a line break between two units is
+    always typographically acceptable. Units are unions of whole words."""
+    pieces = words(text)
+    out: list[str] = []
+    i = 0
+    while i < len(pieces):
+        p = pieces[i]
+        if (p.isspace() and out and i + 1 < len(pieces) and pieces[i + 1][0] in GLUE_ACROSS_SPACE):
+            out[-1] += p + pieces[i + 1]
+            i += 2
+            continue
+        if (out and not p.isspace() and not out[-1].isspace()
+                and (p[0] in NO_BREAK_BEFORE or out[-1][-1] in NO_BREAK_AFTER)):
+            out[-1] += p
+        else:
+            out.append(p)
+        i += 1
+    return out
+
+
 def _clusters(word: str) -> list[str]:
     """Characters with their combining marks attached: where an over-long
     word may be cut without tearing a vowel or tone mark off its consonant."""
@@ -165,7 +193,7 @@ def wrap(text: str, font: ImageFont.FreeTypeFont, max_width: int) -> list[str]:
     measure = font.getlength
     lines: list[str] = []
     line = ""
-    for piece in words(text):
+    for piece in units(text):
         if piece.isspace():
             line += piece
             continue
@@ -193,7 +221,7 @@ def ellipsize(lines: list[str], max_lines: int, font: ImageFont.FreeTypeFont, ma
     if len(lines) <= max_lines:
         return lines
     kept = lines[:max_lines]
-    last = words(kept[-1])
+    last = units(kept[-1])
     while last:
         candidate = "".join(last).rstrip() + ELLIPSIS
         if font.getlength(candidate) <= max_width:
