@@ -103,3 +103,33 @@ def test_bad_key_and_duplicate_key_are_rejected(raw):
     bad["programs"].append(copy.deepcopy(bad["programs"][0]))
     with pytest.raises(VocabularyError, match="defined twice"):
         parse_vocabulary(bad)
+
+
+def test_metadata_only_forms_resolve_in_metadata():
+    vocab = load_vocabulary()
+    assert vocab.resolve("agency", "คสช.") == "nhco"
+    assert vocab.resolve("agency", "ทต.") == "local-government"
+    assert "คสช." not in vocab.agencies["nhco"].aliases
+
+
+def test_tagging_flags_are_loaded():
+    vocab = load_vocabulary()
+    assert "เลย" in vocab.provinces["loei"].context_only
+    assert vocab.agencies["provincial-office"].needs_role
+    assert not vocab.agencies["nacc"].needs_role
+    assert vocab.programs["good-governance"].not_in_unit_names
+
+
+def test_tagging_flag_errors_are_clear(raw):
+    bad = copy.deepcopy(raw)
+    bad["agencies"][0]["needs_role"] = "yes"
+    with pytest.raises(VocabularyError, match="agency 'nacc': needs_role must be true or false"):
+        parse_vocabulary(bad)
+    bad = copy.deepcopy(raw)
+    bad["provinces"][0]["context_only"] = ["ไม่มีชื่อนี้"]
+    with pytest.raises(VocabularyError, match="context_only form.*must be the Thai name or one of the aliases"):
+        parse_vocabulary(bad)
+    bad = copy.deepcopy(raw)
+    bad["programs"][0]["exclude"] = "รัฐธรรมนูญ"
+    with pytest.raises(VocabularyError, match="exclude must be a list"):
+        parse_vocabulary(bad)
