@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import logging
 import os
+import re
 
 from pelican import signals
 from pelican.contents import Static
@@ -66,6 +67,9 @@ def _clean_source(content, value) -> tuple[str | None, str | None]:
     return None, label
 
 
+_LANG = re.compile(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$")
+
+
 def _plain(value):
     if isinstance(value, str):
         return plain_text(value)
@@ -89,6 +93,10 @@ def sanitize_content(content) -> None:
             link, label = _clean_source(content, value)
             value = link
             content.source_label = label
+        elif key == "lang":
+            # Printed into lang="" attributes and used to pair translations.
+            value = value if isinstance(value, str) and _LANG.match(value.strip()) else \
+                content.settings.get("DEFAULT_LANG", "th")
         else:
             value = _plain(value)
         if value is None:

@@ -53,7 +53,7 @@ ALLOWED_ATTRIBUTES = {
     "td": {"colspan", "rowspan"},
     "col": {"span"},
     "colgroup": {"span"},
-    # Footnote and heading anchors written by Python-Markdown.
+    # Footnote anchors written by Python-Markdown (filtered by _ID).
     "*": {"id", "lang", "dir"},
 }
 
@@ -77,7 +77,9 @@ _ENUMS = {
     ("*", "dir"): {"ltr", "rtl", "auto"},
 }
 _NUMERIC = {"width", "height", "colspan", "rowspan", "span", "start", "value"}
-_ID = re.compile(r"^[A-Za-z][A-Za-z0-9_:.-]{0,100}$")
+# Only the ids Python-Markdown's footnotes write: a report must not be able to
+# reuse the page's own ids (#main, #site-q …) or clobber names scripts use.
+_ID = re.compile(r"^(fn|fnref)[:-][A-Za-z0-9_:.-]{1,60}$")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u200b-\u200f\u202a-\u202e\u2066-\u2069]")
 
 
