@@ -21,6 +21,7 @@ from pathlib import Path
 
 from pelican import readers, signals
 from pelican.contents import Article
+from pelican.urlwrappers import Category
 
 from thaireports.checking import check_file, check_tree, display_path
 from thaireports.problems import Problem
@@ -128,6 +129,12 @@ def content_init(content):
         return
     meta = checked.meta
     settings = content.settings
+    if not hasattr(content, "category"):
+        # With CATEGORY_SAVE_AS off Pelican gives reports no category, yet its
+        # draft writer reads draft.category: one fixed category keeps drafts
+        # buildable (no category page is written).
+        content.category = Category("reports", settings)
+        content.category.slug = "reports"
 
     inferred_keys = infer_facets(checked)
     content.inferred = {kind for kind, keys in inferred_keys.items() if keys}
