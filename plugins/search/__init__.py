@@ -9,6 +9,7 @@ from __future__ import annotations
 import logging
 import os
 import shutil
+import time
 from pathlib import Path
 
 from pelican import signals
@@ -118,8 +119,10 @@ def write_index(output_path: str | os.PathLike, index_dir: str, articles) -> int
 
 
 def finalized(pelican):
+    start = time.perf_counter()
     size = write_index(pelican.output_path, pelican.settings["SEARCH_INDEX_DIR"], _articles)
-    log.info("search: indexed %d reports (%.1f kB)", len(_articles), size / 1024)
+    log.info("search: indexed %d reports (%.1f kB) in %.2f s", len(_articles), size / 1024,
+             time.perf_counter() - start)
 
 
 def register():

@@ -4,7 +4,7 @@ the files search.js reads.
 Why character n-grams: Thai has no spaces, and any word segmenter cuts the
 same letters differently depending on what surrounds them (the browser's ICU
 vs pythainlp's dictionary, or one dictionary on a query and on a sentence).
-Indexing every 2- and 3-character sequence of each report's text makes the
+Indexing every 2-, 3- and 4-character sequence of each report's text makes the
 index side and the query side agree by construction: a query is found
 wherever its letters occur, inside a longer run or typed unspaced, in Thai,
 English or digits. Postings are document sets (compact: a delta list or a
@@ -66,30 +66,31 @@ def fnv1a(s: str) -> int:
 
 
 def ngrams(normalized: str) -> set[str]:
-    """Every 2- and 3-character sequence inside each space-free run."""
+    """Every 2-, 3- and 4-character sequence inside each space-free run."""
     out: set[str] = set()
     for run in normalized.split(" "):
         n = len(run)
-        for i in range(n - 1):
-            out.add(run[i:i + 2])
-            if i + 3 <= n:
-                out.add(run[i:i + 3])
+        out.update([run[i:i + 2] for i in range(n - 1)])
+        out.update([run[i:i + 3] for i in range(n - 2)])
+        out.update([run[i:i + 4] for i in range(n - 3)])
     return out
 
 
 def query_ngrams(term: str) -> list[str]:
     """The n-grams a (normalized, space-free) query term is looked up by:
-    its trigrams, or the term itself when it is two characters long."""
+    its 4-grams, or the term itself when it is two to four characters long.
+    (4-grams rather than 3-grams: a chain of 3-grams is too often made of
+    pieces from different places, as in จังหวัด … จัดคุณธรรม.)"""
     if len(term) < 2:
         return []
-    if len(term) == 2:
+    if len(term) <= 4:
         return [term]
-    return [term[i:i + 3] for i in range(len(term) - 2)]
+    return [term[i:i + 4] for i in range(len(term) - 3)]
 
 
 def encode_set(ids: list[int], n_docs: int) -> str:
     """A sorted list of document ids as the shorter of a base-36 delta list
-    (`"3,1,a"`) or a base64 bitmap (`"b..."`, bit i of byte i>>3 = doc i)."""
+    (`"3,1,a"`) or a base64 bitmap (`"!..."`, bit i of byte i>>3 = doc i)."""
     prev = -1
     parts = []
     for i in ids:
@@ -101,13 +102,13 @@ def encode_set(ids: list[int], n_docs: int) -> str:
     bits = bytearray((ids[-1] >> 3) + 1 if ids else 0)
     for i in ids:
         bits[i >> 3] |= 1 << (i & 7)
-    bitmap = "b" + base64.b64encode(bytes(bits)).decode("ascii")
+    bitmap = "!" + base64.b64encode(bytes(bits)).decode("ascii")
     return bitmap if len(bitmap) < len(listed) else listed
 
 
 def decode_set(code: str) -> list[int]:
     """Inverse of encode_set (used by tests and the benchmark)."""
-    if code.startswith("b"):
+    if code.startswith("!"):
         bits = base64.b64decode(code[1:])
         return [i * 8 + b for i, byte in enumerate(bits) for b in range(8) if byte >> b & 1]
     out, prev = [], -1

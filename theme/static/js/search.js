@@ -13,9 +13,19 @@
   var PAGE = 20;
   var DEBOUNCE_MS = 180;
   var EXCERPT = 90;
+  // Up to this many candidates are checked against the reports' text. The
+  // 4-gram index is exact for terms of up to 4 characters; a longer term's
+  // 4-grams can come from different places in a report, which matters most
+  // when few reports match (see plugins/search/indexer.py).
+  var VERIFY_LIMIT = 40;
 
   var indexBase = new URL(app.getAttribute("data-index"), location.href);
   var siteRoot = new URL(app.getAttribute("data-root"), location.href);
+  var lang = app.getAttribute("data-lang") === "en" ? "en" : "th";
+  function msg(name, n) {
+    var text = app.getAttribute("data-msg-" + name) || "";
+    return n === undefined ? text : text.replace("{n}", n.toLocaleString(lang === "en" ? "en-US" : "th-TH"));
+  }
   var form = app.querySelector(".search-form");
   var input = app.querySelector("#search-q");
   var selects = {};
@@ -70,12 +80,14 @@
     return t ? t.split(" ") : [];
   }
 
+  /* Same as indexer.query_ngrams: the term itself up to 4 characters,
+   * else its 4-grams. */
   function ngrams(term) {
     var chars = Array.from(term);
     if (chars.length < 2) return [];
-    if (chars.length === 2) return [term];
+    if (chars.length <= 4) return [term];
     var out = [];
-    for (var i = 0; i + 3 <= chars.length; i++) out.push(chars[i] + chars[i + 1] + chars[i + 2]);
+    for (var i = 0; i + 4 <= chars.length; i++) out.push(chars.slice(i, i + 4).join(""));
     return out;
   }
 
@@ -99,7 +111,7 @@
 
   function decode(code) {
     var b = empty();
-    if (code.charAt(0) === "b") {
+    if (code.charAt(0) === "!") {
       var raw = atob(code.slice(1));
       for (var i = 0; i < raw.length; i++) {
         var byte = raw.charCodeAt(i);
@@ -225,6 +237,15 @@
   function run(query, filters) {
     var ts = terms(query);
     return matchQuery(ts).then(function (q) {
+      if (!q || !ts.some(function (t) { return Array.from(t).length > 4; }) || popcount(q) > VERIFY_LIMIT) return q;
+      return Promise.all(members(q).map(doc)).then(function (docs) {
+        var exact = empty();
+        docs.forEach(function (d) {
+          if (ts.every(function (t) { return d.norm.indexOf(t) >= 0; })) exact[d.id >> 5] |= 1 << (d.id & 31);
+        });
+        return exact;
+      });
+    }).then(function (q) {
       var base = q || full();
       var selected = {};
       KINDS.forEach(function (k) {
@@ -257,7 +278,7 @@
         if (!n && filters[k] !== v.k) return;
         var opt = document.createElement("option");
         opt.value = v.k;
-        opt.textContent = v.th + (v.en && v.en !== v.th ? " · " + v.en : "") + " (" + n + ")";
+        opt.textContent = (lang === "en" ? v.en : v.th) + " (" + n + ")";
         opt.setAttribute("data-count", String(n));
         sel.appendChild(opt);
       });
@@ -277,13 +298,14 @@
       current = { ids: r.ids, shown: 0, terms: r.terms };
       list.textContent = "";
       var n = r.ids.length;
-      if (r.terms.length && !r.query) setStatus("พิมพ์อย่างน้อย 2 ตัวอักษร · Type at least 2 characters");
-      else if (!n) setStatus("ไม่พบรายงาน · No reports found");
-      else setStatus("พบ " + n.toLocaleString("th-TH") + " รายงาน · " + n + " report" + (n === 1 ? "" : "s"));
+      if (r.terms.length && !r.query) setStatus(msg("short"));
+      else if (!n) setStatus(msg("none"));
+      else setStatus(n === 1 ? msg("found-one") : msg("found", n));
       app.setAttribute("data-count", String(n));
       return showMore(mine);
     }).catch(function (e) {
-      if (mine === generation) setStatus("ค้นหาไม่สำเร็จ · Search failed: " + e.message);
+      if (mine === generation) setStatus(msg("failed"));
+      if (window.console) console.warn(e);
     }).then(function () {
       if (mine === generation) app.removeAttribute("aria-busy");
     });
@@ -404,7 +426,7 @@
   app.hidden = false;
   var nojs = document.getElementById("search-nojs");
   if (nojs) nojs.hidden = true;
-  setStatus("กำลังโหลด · Loading…");
+  setStatus(msg("loading"));
 
   var ready = getJSON("meta.json").then(function (m) {
     meta = m;
