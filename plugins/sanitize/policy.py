@@ -109,8 +109,14 @@ def _attribute_filter(tag: str, attr: str, value: str) -> str | None:
         return value if value in allowed else None
     if attr in _NUMERIC:
         return value if re.fullmatch(r"\d{1,5}%?", value.strip()) else None
-    if attr in ("srcset",):
+    if attr == "srcset":
         return value if _srcset_ok(value) else None
+    if attr == "cite":  # a URL nh3 itself does not check
+        return value if safe_url(value) else None
+    if attr in ("href", "src"):
+        # nh3 checks the scheme; this also refuses values that only old
+        # browsers' quirks turn into one (`javascript:…` in backticks).
+        return value if safe_url(value.lstrip("`'\" ")) else None
     if attr == "id":
         return value if _ID.match(value) else None
     return value
