@@ -17,7 +17,7 @@ from .record import NotAReport, Record
 
 _LIST_ITEM = re.compile(r"^[-•*▪●◦–]\s+\S")
 _MD_SPECIAL = re.compile(r"^(#|>|\+\s|=+$|-{3,}$|_{3,}$|\*{3,}$|\d+\)\s)")
-_SPACES = re.compile(r"[ \t\u00a0\u2000-\u200a\u202f\u3000]")
+_SPACES = re.compile(r"\t")  # tabs are layout; other spaces (NBSP) are the writer's
 _PUB_PREFIX = re.compile(dates.PUB_WORDS + r"\s*(?:วันที่)?", re.IGNORECASE)
 _CLOCK = re.compile(r"^\d{1,2}:\d{2}(?::\d{2})?\s*(?:น\.)?\s*")
 _BYLINE = re.compile(r"^(?:โดย|by\b)\s*\S.{0,100}$", re.IGNORECASE)

@@ -1,0 +1,76 @@
+"""Saved HTML pages: encodings real Thai sites use (UTF-8, TIS-620 /
+windows-874 declared or not), and the page furniture around the article."""
+import datetime as dt
+
+import pytest
+
+from scraper.load import load_record, record_from_bytes
+from scraper.record import NotAReport
+from scraper.text_input import decode
+from support import FIXTURES, SEEDS
+
+HERE = FIXTURES / "scraper"
+MOJIBAKE = ("à¸", "à¹", "Ã", "\ufffd")
+
+
+@pytest.mark.parametrize("name", ["seed004-windows-874.html", "seed004-tis-620-undeclared.html"])
+def test_windows_874_page_is_read_as_thai(name):
+    raw = (HERE / name).read_bytes()
+    with pytest.raises(UnicodeDecodeError):
+        raw.decode("utf-8")                      # the fixture really is single-byte Thai
+    assert decode(raw).encoding == "cp874"
+    r = load_record(str(HERE / name))
+    for bad in MOJIBAKE:
+        assert bad not in r.body and bad not in r.title
+    assert r.title == "ประชุมเชิงปฏิบัติการ เครือข่าย อปท.โปร่งใส หัวใจคุณธรรม ปี 2558"
+    assert r.date == dt.date(2015, 5, 25)
+    assert r.published == dt.date(2015, 5, 26)
+    assert r.participants == 250
+    assert r.provinces == ("phuket",)
+    # same sentences as the seed it was made from, character for character
+    seed = next(SEEDS.glob("004_*.txt")).read_text(encoding="utf-8")
+    first = "การประชุมเชิงปฏิบัติการในครั้งนี้ ใช้เวลา 1 วัน ประกอบด้วย การบรรยายให้ความรู้และฝึกปฏิบัติ"
+    assert first in seed and first in r.body
+    for chrome in ("หน้าหลัก", "English", "แบ่งปัน", "Facebook", "สงวนลิขสิทธิ์", "076-000-000"):
+        assert chrome not in r.body
+
+
+def test_declared_charset_in_http_header_is_used():
+    raw = "<html><body><h1>ทดสอบหัวข่าวการประชุมเครือข่าย</h1><p>เมื่อวันที่ 5 เมษายน 2567 จัดประชุมเครือข่ายต่อต้านการทุจริตในจังหวัดน่าน</p></body></html>".encode("cp874")
+    assert decode(raw, declared="TIS-620").encoding == "cp874"
+    r = record_from_bytes(raw, "page.html", declared="tis-620")
+    assert r.date == dt.date(2024, 4, 5) and "ทดสอบหัวข่าว" in r.title
+
+
+def test_utf8_news_page_keeps_the_article_and_drops_its_furniture():
+    r = load_record(str(HERE / "utf8-news-page.html"))
+    assert r.title == "ป.ป.ช.ลำปาง จัดอบรมชมรม STRONG จิตพอเพียงต้านทุจริต"
+    assert r.date == dt.date(2023, 3, 15)
+    assert r.published == dt.date(2023, 3, 16)
+    assert r.participants == 120
+    assert r.provinces == ("lampang",)
+    assert r.venue.startswith("ห้องประชุมเขลางค์นคร")
+    assert r.images == ("https://news.example.org/uploads/2023/03/strong-lampang-1.jpg",)   # not the logo
+    paragraphs = r.body.strip().split("\n\n")
+    assert len(paragraphs) == 3
+    assert paragraphs[0].startswith("เมื่อวันที่ 15 มีนาคม 2566 เวลา 09.00 น. ณ ห้องประชุมเขลางค์นคร")
+    assert paragraphs[2].endswith("เพื่อนำไปขับเคลื่อนในปีงบประมาณ 2566")
+    for chrome in ("หน้าแรก", "ติดต่อเรา", "25 C", "Lampang", "views", "แชร์", "Line", "ข่าวที่เกี่ยวข้อง",
+                   "เชียงราย", "Leave a Reply", "Akismet", "ข่าวยอดนิยม", "วันเด็ก", "สงวนลิขสิทธิ์", "window.dataLayer",
+                   "font-family", "ภาพกิจกรรม", "»"):
+        assert chrome not in r.body, chrome
+
+
+@pytest.mark.parametrize("data, reason", [
+    (b"", "empty"),
+    (b"   \n\n  ", "empty"),
+    (bytes(range(256)) * 8, "binary"),
+    (b"\x89PNG\r\n\x1a\n" + b"\x00" * 200, "binary"),
+    (b"Just an English page with a date: 5 April 2024.", "no Thai"),
+    ("<html><body><h1>ประชุมเครือข่ายต่อต้านการทุจริต</h1><p>ประชุมเครือข่ายต่อต้านการทุจริตในจังหวัดน่าน "
+     "ครั้งที่หนึ่งของเครือข่าย มีผู้แทนทุกอำเภอร่วมหารือ</p></body></html>".encode(),
+     "no date"),
+])
+def test_inputs_that_are_not_reports_get_a_reason(data, reason):
+    with pytest.raises(NotAReport, match=reason):
+        record_from_bytes(data, "input.bin")
