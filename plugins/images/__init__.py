@@ -33,8 +33,9 @@ from pelican.contents import Article
 
 from . import cards
 from .markup import IMG_TAG, img_attrs, picture_html, rewrite_body
-from .process import EXTENSIONS, MIME, SUFFIX, BadImage, Config, Processed, cache_key, \
-    entry_dir, load_cached, process_image
+from .process import EXTENSIONS, MIME, SUFFIX, Config, Processed, cache_key, entry_dir, \
+    load_cached, process_image
+from thaireports.photos import BadImage
 
 logger = logging.getLogger(__name__)
 

@@ -11,20 +11,17 @@ import hashlib
 import io
 import json
 import os
-import struct
 import tempfile
-import warnings
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from PIL import Image, ImageFile, ImageOps, UnidentifiedImageError
+from PIL import Image, ImageOps
+
+from thaireports.photos import MAX_PIXELS, MAX_SIDE, BadImage, open_checked
 
 # Bump when the output of process_image changes for the same input.
 PIPELINE_VERSION = 1
 
-# What phones, cameras and web pages deliver; anything else must be converted
-# by the contributor (TIFF, BMP and friends are archival or odd formats).
-READABLE = {"JPEG": "JPEG", "MPO": "JPEG", "PNG": "PNG", "WEBP": "WebP", "GIF": "GIF"}
 EXTENSIONS = {".jpg", ".jpeg", ".jpe", ".png", ".webp", ".gif", ".tif", ".tiff", ".bmp",
               ".heic", ".heif", ".avif", ".jfif", ".ico", ".svg"}
 MIME = {"webp": "image/webp", "jpeg": "image/jpeg"}
@@ -37,25 +34,13 @@ class Config:
     formats: tuple[str, ...] = ("webp", "jpeg")
     webp_quality: int = 75
     jpeg_quality: int = 80
-    max_side: int = 16383          # WebP's own limit; 20,000 px photos are mistakes
-    max_pixels: int = 89_478_485   # Pillow's default decompression-bomb limit
+    max_side: int = MAX_SIDE
+    max_pixels: int = MAX_PIXELS
     background: tuple[int, int, int] = (255, 255, 255)
 
     def digest(self) -> str:
         raw = json.dumps([PIPELINE_VERSION, asdict(self)], sort_keys=True)
         return hashlib.sha256(raw.encode()).hexdigest()[:16]
-
-
-class BadImage(Exception):
-    """A photo that cannot be published, with the reason in English and Thai."""
-
-    def __str__(self) -> str:
-        return self.en
-
-    def __init__(self, en: str, th: str):
-        super().__init__(en, th)     # both in args: the exception crosses process boundaries
-        self.en = en
-        self.th = th
 
 
 @dataclass
@@ -113,81 +98,6 @@ def target_widths(width: int, config: Config) -> list[int]:
     else:
         out.append(max(config.widths))
     return sorted(set(out))
-
-
-def _zero_size(data: bytes) -> bool:
-    """Pillow refuses to identify PNG and GIF files that declare a 0 px side;
-    read their headers so the contributor gets the real reason."""
-    if data[:8] == b"\x89PNG\r\n\x1a\n" and len(data) >= 24:
-        w, h = struct.unpack(">II", data[16:24])
-        return w == 0 or h == 0
-    if data[:6] in (b"GIF87a", b"GIF89a") and len(data) >= 10:
-        w, h = struct.unpack("<HH", data[6:10])
-        return w == 0 or h == 0
-    return False
-
-
-def open_checked(data: bytes, config: Config) -> Image.Image:
-    """Open and fully decode `data`, or raise BadImage saying why not."""
-    ImageFile.LOAD_TRUNCATED_IMAGES = False
-    if not data:
-        raise BadImage("the file is empty (0 bytes); replace it with the real photo",
-                       "ไฟล์ว่างเปล่า (0 ไบต์) ให้ใส่ไฟล์ภาพจริงแทน")
-    if _zero_size(data):
-        raise BadImage("the image has a side of 0 px; export the photo again",
-                       "ภาพมีด้านกว้างหรือสูง 0 พิกเซล ให้ส่งออก (export) ภาพใหม่")
-    Image.MAX_IMAGE_PIXELS = config.max_pixels
-    with warnings.catch_warnings():
-        # Pillow only warns between the limit and twice the limit: refuse both.
-        warnings.simplefilter("error", Image.DecompressionBombWarning)
-        try:
-            img = Image.open(io.BytesIO(data))
-        except (Image.DecompressionBombError, Image.DecompressionBombWarning):
-            raise _bomb(config) from None
-        except UnidentifiedImageError:
-            raise BadImage("not an image, or a format this site cannot read; "
-                           "save it as JPEG, PNG or WebP",
-                           "ไม่ใช่ไฟล์ภาพ หรือเป็นรูปแบบที่เว็บไซต์อ่านไม่ได้ "
-                           "ให้บันทึกเป็น JPEG, PNG หรือ WebP") from None
-        except Exception as exc:  # Pillow raises many kinds on broken headers
-            raise _damaged(exc) from None
-        if img.format not in READABLE:
-            raise BadImage(f"{img.format} images are not supported; save it as JPEG, PNG or WebP",
-                           f"ไม่รองรับภาพแบบ {img.format} ให้บันทึกเป็น JPEG, PNG หรือ WebP")
-        w, h = img.size
-        if w == 0 or h == 0:
-            raise BadImage("the image has a side of 0 px; export the photo again",
-                           "ภาพมีด้านกว้างหรือสูง 0 พิกเซล ให้ส่งออก (export) ภาพใหม่")
-        if max(w, h) > config.max_side:
-            raise BadImage(f"the image is {w}×{h} px; sides over {config.max_side:,} px are "
-                           f"not accepted: resize it to at most 4000 px",
-                           f"ภาพขนาด {w}×{h} พิกเซล ยาวเกิน {config.max_side:,} พิกเซล "
-                           f"ให้ย่อภาพให้ไม่เกิน 4000 พิกเซล")
-        if img.format in ("JPEG", "MPO"):
-            # Decode at the smallest DCT scale still at least as large as the
-            # widest output: several times faster on camera photos.
-            big = max(config.widths)
-            img.draft("RGB", (big, big))
-        try:
-            img.load()
-        except (Image.DecompressionBombError, Image.DecompressionBombWarning):
-            raise _bomb(config) from None
-        except Exception as exc:
-            raise _damaged(exc) from None
-    return img
-
-
-def _bomb(config: Config) -> BadImage:
-    return BadImage(f"the image has too many pixels (over {config.max_pixels:,}: "
-                    f"a decompression bomb or a huge scan); resize it to at most 4000 px",
-                    f"ภาพมีจำนวนพิกเซลมากเกินไป (เกิน {config.max_pixels:,} พิกเซล) "
-                    f"ให้ย่อภาพให้ไม่เกิน 4000 พิกเซล")
-
-
-def _damaged(exc: Exception) -> BadImage:
-    return BadImage(f"the file is damaged or incomplete ({exc}); copy or export the photo again",
-                    "ไฟล์ภาพเสียหรือไม่ครบ (อาจคัดลอกหรือดาวน์โหลดไม่สมบูรณ์) "
-                    "ให้คัดลอกหรือส่งออกภาพใหม่")
 
 
 def _flatten(img: Image.Image, background: tuple[int, int, int]) -> Image.Image:
@@ -255,7 +165,8 @@ def process_image(source: str | Path, cache_dir: str | Path, config: Config = Co
     cached = load_cached(cache_dir, key)
     if cached is not None:
         return cached
-    img = open_checked(data, config)
+    img = open_checked(data, max_side=config.max_side, max_pixels=config.max_pixels,
+                       draft=max(config.widths))
     (width, height), variants = render_variants(img, config)
     folder = entry_dir(cache_dir, key)
     result = Processed(key=key, width=width, height=height, variants=[])
