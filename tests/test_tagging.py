@@ -205,7 +205,6 @@ def test_agency_guards(text, agencies):
     ("ร่วมร่างธรรมนูญชุมชนสุจริต", ("community-charter",)),  # the charter, as the corpus table reads it
     ("ศูนย์ปฏิบัติการส่งเสริมธรรมาภิบาลต่อต้านการทุจริต ปปท.เขต3", ()),
     ("คณะทำงานส่งเสริมธรรมาภิบาลขบวนองค์กรชุมชน", ()),
-    ("เครือข่ายผู้นำเยาวชนส่งเสริมธรรมาภิบาลต่อต้านทุจริต", ("good-governance",)),
     ("ชมรม strong – จิตพอเพียงต้านทุจริต", ("strong-club",)),
     ("เวทีชุมชน STRONG", ("strong-club",)),
     ("ผลการประเมิน ITA ประจำปี", ("ita",)),
@@ -221,6 +220,24 @@ def test_agency_guards(text, agencies):
 ])
 def test_program_guards(text, programs):
     assert tag_text("", text).programs == programs
+
+
+def test_good_governance_only_as_the_subject():
+    passing = "ป.ป.ช. จัดอบรมเจ้าหน้าที่ให้ปฏิบัติงานตามหลักธรรมาภิบาล ณ จังหวัดตรัง"
+    assert tag_text("อบรมเจ้าหน้าที่", passing).programs == ()
+    assert tag_text("เครือข่ายผู้นำเยาวชนส่งเสริมธรรมาภิบาลต่อต้านทุจริต", passing).programs == ("good-governance",)
+    assert tag_text("", passing + " ร่วมพัฒนาระบบธรรมาภิบาล").programs == ("good-governance",)
+
+
+@pytest.mark.parametrize("text,agencies", [
+    ("นักเรียนโรงเรียนเอกชนสังกัด สช. เข้าร่วมค่าย STRONG", ()),
+    ("สำนักงานคณะกรรมการส่งเสริมการศึกษาเอกชน (สช.)", ()),
+    ("ณ ศูนย์วัฒนธรรมจังหวัดเชียงราย มหาวิทยาลัยราชภัฏเชียงราย", ()),
+    ("ณ ห้องประชุม ศาลากลางจังหวัดนราธิวาส", ()),
+    ("ผู้ว่าราชการจังหวัดลำปาง มอบเกียรติบัตรแก่ผู้กระทำความดี", ("provincial-office",)),
+])
+def test_homonyms_venues_and_roles(text, agencies):
+    assert tag_text("", text).agencies == agencies
 
 
 def test_keys_come_in_order_of_first_mention_title_first():

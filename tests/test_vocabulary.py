@@ -133,3 +133,11 @@ def test_tagging_flag_errors_are_clear(raw):
     bad["programs"][0]["exclude"] = "รัฐธรรมนูญ"
     with pytest.raises(VocabularyError, match="exclude must be a list"):
         parse_vocabulary(bad)
+
+
+def test_subject_only_flag_is_loaded_and_checked(raw):
+    assert load_vocabulary().programs["good-governance"].subject_only
+    bad = copy.deepcopy(raw)
+    bad["programs"][0]["subject_only"] = 1
+    with pytest.raises(VocabularyError, match="subject_only must be true or false"):
+        parse_vocabulary(bad)

@@ -19,7 +19,9 @@ module holds only rules of Thai text structure:
   text gives them a role: chairing, opening, speaking, hosting, organising,
   co-signing — not attending, not being the venue.
 * Entries flagged `not_in_unit_names` do not count inside the name of an
-  administrative unit (`ศูนย์…`, `สำนัก…`, `คณะทำงาน…`).
+  administrative unit (`ศูนย์…`, `สำนัก…`, `คณะทำงาน…`); programs flagged
+  `subject_only` (ธรรมาภิบาล) count only as the report's subject: named in the
+  title or more than once.
 * `exclude` phrases of an entry veto the alias they overlap; an agency alias
   inside a program's name (`อปท.` in `อปท.โปร่งใส`) is part of that name.
 * Long names are matched with one typing error tolerated (`สภาองค์กรชุมช`,
@@ -66,7 +68,7 @@ _MARKER_BEFORE = re.compile(
 _PERSON_TITLE = (r"(?:นาย(?!ก(?:เทศมนตรี|องค์การ|\s?อบ|รัฐมนตรี|สมาคม|สภา|ฯ))|นางสาว|นาง|น\.ส\.|ด\.ช\.|ด\.ญ\."
                  r"|ดร\.|คุณ|ว่าที่|พล\.|พ\.ต\.|พ\.ท\.|พ\.อ\.|ร\.ต\.|ร\.ท\.|ร\.อ\.|ผศ\.|รศ\.|ศ\.|นพ\.|พญ\.|ม\.ร\.ว\.|ม\.ล\.)")
 _TITLE_BEFORE = re.compile(_PERSON_TITLE + r"$")
-_SURNAME_BEFORE = re.compile(r"ณ\s?$")
+_SURNAME_BEFORE = re.compile(r"(?<![\u0e01-\u0e4e])ณ\s?$")
 
 # Heads of institution names: a province word written in one run after one of
 # these is part of the institution's name, not the place of the event.
@@ -82,16 +84,18 @@ _UNIT_HEADS = re.compile(r"(?:ศูนย์|สำนัก(?!งาน)|ก�
 _ROLE_AFTER = re.compile(
     r"เป็นประธาน|ประธานใน|ประธานเปิด|ประธานพิธี|กล่าวเปิด|เปิดงาน|เปิดการ|เปิดกิจกรรม|เปิดป้าย|เปิดโครงการ"
     r"|กล่าวรายงาน|กล่าวต้อนรับ|ให้การต้อนรับ|บรรยาย|ปาฐกถา|มอบนโยบาย|เป็นวิทยากร|ร่วมเสวนา|ชี้แจง"
-    r"|จัดงาน|จัดกิจกรรม|จัดประชุม|จัดเวที|จัดโครงการ|จัดพิธี|จัดอบรม|ร่วมกับ|ลงนาม|เป็นเจ้าภาพ")
+    r"|จัดงาน|จัดกิจกรรม|จัดประชุม|จัดเวที|จัดโครงการ|จัดพิธี|จัดอบรม|ร่วมกับ|ลงนาม|เป็นเจ้าภาพ"
+    r"|มอบ|นำคณะ|นำหัวหน้า|นำข้าราชการ|นำเสนอ|กล่าวนำ|นำกล่าว|ลงพื้นที่|ตรวจเยี่ยม")
 _STOP_AFTER = re.compile(
     r"\n|โดยมี|พร้อมด้วย|ร่วมงาน|เข้าร่วม|ร่วมพิธี|ร่วมกิจกรรม|ร่วมประชุม|ร่วมรับฟัง|ร่วมปั่น|ผู้เข้าร่วม"
     r"|(?:และ\s?)?" + _PERSON_TITLE)
 _ACTOR_BEFORE = re.compile(r"(?:จัดขึ้นโดย|จัดโดย|ร่วมกับ|สนับสนุนโดย|ความร่วมมือ(?:ระหว่าง|กับ|จาก)?|โดย(?!มี|เฉพาะ))")
 # The official's own name may follow the title: `ผู้ว่าราชการจังหวัดน่าน นายก ข เป็นประธาน`.
 _OWN_NAME_AFTER = re.compile(r"\S*\s*" + _PERSON_TITLE + r"\S+(?:\s\S+)?")
-_VENUE_BEFORE = re.compile(r"(?:ณ|ที่|ห้องประชุม|หอประชุม|ศาลาประชาคม|สนามหน้า|บริเวณ)")
+_VENUE_BEFORE = re.compile(r"(?:(?<![\u0e01-\u0e4e])ณ(?![\u0e30-\u0e4e])|(?<![\u0e01-\u0e4e])ที่(?!ปรึกษา|ทำการ)|ห้องประชุม|หอประชุม|ศาลาประชาคม|สนามหน้า|บริเวณ)")
 _ROLE_AFTER_CHARS = 100
 _ROLE_BEFORE_CHARS = 80
+_VENUE_BEFORE_CHARS = 40
 
 # Fuzzy matching only for names long enough that one edit cannot turn them into
 # another word.
@@ -368,6 +372,15 @@ def _fuzzy(text: str, names, taken) -> list[_Occurrence]:
 def _has_role(text: str, o: _Occurrence) -> bool:
     """Whether the text gives this mention a role in the event rather than
     naming it as an attendee or as the venue."""
+    line_start = text.rfind("\n", 0, o.start) + 1
+    near = text[max(line_start, o.start - _VENUE_BEFORE_CHARS):o.start]
+    venue = None
+    for venue in _VENUE_BEFORE.finditer(near):
+        pass
+    if venue is not None:
+        between = near[venue.end():]
+        if not (re.search(_PERSON_TITLE, between) or _ROLE_AFTER.search(between) or _ACTOR_BEFORE.search(between)):
+            return False  # the place of the event: `ณ ห้องประชุม เทศบาลตำบล…`
     after = text[o.end:o.end + _ROLE_AFTER_CHARS]
     own = _OWN_NAME_AFTER.match(after)
     if own:
@@ -376,7 +389,6 @@ def _has_role(text: str, o: _Occurrence) -> bool:
     stop = _STOP_AFTER.search(after)
     if role and (stop is None or role.start() <= stop.start()):
         return True
-    line_start = text.rfind("\n", 0, o.start) + 1
     before = text[max(line_start, o.start - _ROLE_BEFORE_CHARS):o.start]
     actor = None
     for actor in _ACTOR_BEFORE.finditer(before):
@@ -419,6 +431,9 @@ def tag_text(title: str, body: str, vocab: Vocabulary | None = None) -> Tags:
     text = _normalize(f"{title or ''}\n{body or ''}")
     bounds = _Bounds(text)
     programs = m.named("program", text, bounds)
+    title_end = len(_normalize(title or ""))
+    programs = [p for p in programs if not vocab.programs[p.key].subject_only
+                or p.start < title_end or sum(q.key == p.key for q in programs) >= 2]
     agencies = []
     for o in m.named("agency", text, bounds):
         if any(p.start <= o.start and o.end <= p.end for p in programs):
