@@ -98,13 +98,14 @@ def is_chrome(line: str) -> bool:
         return False
     if _CHROME_LINE.match(s) or _SHORTCODE_LINE.match(s) or _PLACEHOLDER.match(s):
         return True
+    if _URL_LINE.match(s):
+        return False     # a plain link is kept: it often points at the photos
     words = s.split()
     if len(s) <= 80 and all(w in _NAV_WORDS or not THAI.search(w) for w in words):
         return True
     if not THAI.search(s):
-        # A line without any Thai in a Thai report is a menu, a widget or an
-        # id, unless it is a plain link (kept: it often points at the photos).
-        return not _URL_LINE.match(s)
+        # A line without any Thai in a Thai report is a menu, a widget or an id.
+        return True
     return False
 
 

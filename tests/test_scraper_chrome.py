@@ -1,0 +1,51 @@
+"""Chrome removal decided by the shape of lines, not by particular sites:
+the same rules on pages the seeds never showed."""
+from scraper import chrome
+from scraper.extract import extract
+
+REPORT = ("เมื่อวันที่ 12 มีนาคม 2567 ณ ห้องประชุมศาลากลางจังหวัดน่าน นายตัวอย่าง ทดสอบ ผู้ว่าราชการจังหวัดน่าน "
+          "เป็นประธานเปิดเวทีธรรมนูญตำบลสุจริต มีผู้เข้าร่วมกว่า 120 คน")
+SECOND = "ทั้งนี้ ที่ประชุมได้ร่วมกันกำหนดแนวทางการขับเคลื่อนธรรมนูญตำบลในปีต่อไป เพื่อให้ทุกตำบลมีกติกาชุมชนร่วมกัน"
+
+
+def test_widget_lines_anywhere_are_chrome():
+    for line in ("- 1,204 views", "อ่าน 532 ครั้ง", "แชร์", "Share on Facebook", "Leave a Comment", "ข่าวล่าสุด",
+                 "อ่านต่อ...", "หน้าแรก | ข่าว | ติดต่อเรา", "IMG_2031", "DSC 0012", "photo_2024-03-12.jpg",
+                 "[gallery ids=\"1,2,3\"]", "TH EN", "ขนาดตัวอักษร ก ก ก", "Posted in News"):
+        assert chrome.is_chrome(line), line
+    for line in (REPORT, SECOND, "โดยใช้ กลยุทธ์", "- สานพลัง หน่วยงาน ภาคีที่เกี่ยวข้อง", "https://shorturl.asia/68zhy"):
+        assert not chrome.is_chrome(line), line
+
+
+def test_real_image_links_become_images_not_text():
+    text = f"เวทีธรรมนูญตำบลสุจริต จังหวัดน่าน\n\n{REPORT}\n\nhttps://example.org/photos/nan-2024-01.jpg\n\n{SECOND}\n"
+    r = extract(text, "t")
+    assert r.images == ("https://example.org/photos/nan-2024-01.jpg",)
+    assert "example.org" not in r.body
+
+
+def test_teasers_after_the_report_are_dropped_and_the_report_kept():
+    text = (f"เวทีธรรมนูญตำบลสุจริต จังหวัดน่าน\n\n{REPORT}\n\n{SECOND}\n"
+            "ผู้ว่าฯ น่าน เปิดงานกาชาดประจำปี 15 ธันวาคม 2566 ณ สนามกีฬาจังหวัดน่าน\n\n"
+            "ผู้ว่าฯ น่าน เปิดงานกาชาดประจำปี 15 ธันวาคม 2566 ณ สนามกีฬาจังหวัดน่าน เมื่อวันที่ 15 ธ...\n\n"
+            "บทความ\n")
+    r = extract(text, "t")
+    assert "กาชาด" not in r.body
+    assert r.body.strip().endswith(SECOND)
+    assert r.date.isoformat() == "2024-03-12"
+
+
+def test_headline_printed_twice_appears_once_as_title_only():
+    head = "เวทีธรรมนูญตำบลสุจริต จังหวัดน่าน"
+    text = f"ข่าวประชาสัมพันธ์\n{head}\n\n {head} \n\n- 12 views\n{REPORT}\n\n{SECOND}\n\nแบ่งปัน\nSubmit to Facebook\n"
+    r = extract(text, "t")
+    assert r.title == head
+    assert head not in r.body
+    assert r.body.strip().split("\n\n") == [REPORT, SECOND]
+
+
+def test_labels_above_and_below_the_report_go_short_lines_inside_stay():
+    text = (f"ภูมิภาค\nadmin2\n\nเวทีธรรมนูญตำบลสุจริต จังหวัดน่าน\n\nภาพหมู่\n{REPORT}\n\nโดยใช้ กลยุทธ์\n\n{SECOND}\n\n"
+            "ป้ายกำกับ\n")
+    r = extract(text, "t")
+    assert r.body.strip().split("\n\n") == [REPORT, "โดยใช้ กลยุทธ์", SECOND]
