@@ -94,3 +94,17 @@ def test_validation_never_crashes_and_points_inside_the_file(lines):
     for p in checked.problems:
         assert 1 <= p.line <= total
     assert checked.slug and checked.slug.isascii()
+
+
+def test_source_is_a_link_or_a_local_file_label_never_a_bad_link():
+    def source(value):
+        r = validate_report(f"Title: ก\nDate: 2024-01-02\nSource: {value}\n\nx\n", "r.md")
+        return r.meta["source"], r.meta["source_label"], [p.line for p in r.problems]
+
+    assert source("https://example.org/a?b=1") == ("https://example.org/a?b=1", None, [])
+    # The scraper records the file a report came from; shown, never linked.
+    assert source("../shared/seeds/002_8b67cfc716fe4912.txt") == (
+        None, "../shared/seeds/002_8b67cfc716fe4912.txt", [])
+    for bad in ("www.example.org", "example.org/news", "javascript:alert(1)", "ftp://x.org/a",
+                "https://x.org/a b"):
+        assert source(bad) == (None, None, [3]), bad

@@ -165,20 +165,35 @@ def _participants(rf: ReportFile, path: str, problems: list[Problem]) -> int | N
     return None
 
 
-def _source(rf: ReportFile, path: str, problems: list[Problem]) -> str | None:
+_SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
+_FILE_SUFFIX = re.compile(r"\.(txt|html?|pdf|docx?|md|json|xml|csv)$", re.I)
+
+
+def _source(rf: ReportFile, path: str, problems: list[Problem]) -> tuple[str | None, str | None]:
+    """(link, label). A Source is the web address of the original report; a
+    local file name (the scraper records the file a report was made from)
+    is kept as a label and never linked. Anything that looks like a link but
+    is not a usable http(s) one is a problem."""
     raw = rf.get("source")
     if raw is None or not raw.strip():
-        return None
-    url = raw.strip()
-    parts = urlsplit(url)
-    if parts.scheme in ("http", "https") and parts.netloc and not re.search(r"\s", url):
-        return url
-    problems.append(_problem(
-        path, rf.line_of("source"),
-        f"Source '{raw}' is not a web address; write the full link starting with https:// or http://",
-        f"Source '{raw}' ไม่ใช่ที่อยู่เว็บ — ให้ใส่ลิงก์เต็มที่ขึ้นต้นด้วย https:// หรือ http://",
-    ))
-    return None
+        return None, None
+    value = raw.strip()
+    parts = urlsplit(value)
+    if parts.scheme in ("http", "https") and parts.netloc and not re.search(r"\s", value):
+        return value, None
+    head = value.split("/", 1)[0]
+    drive = re.match(r"^[A-Za-z]:[\\/]", value) is not None   # C:\reports\x.txt
+    looks_like_site = head.lower().startswith("www.") or (
+        "." in head and not head.startswith(".") and not _FILE_SUFFIX.search(head)
+        and re.fullmatch(r"[\w-]+(\.[\w-]+)*\.[A-Za-z]{2,24}", head) is not None)
+    if (_SCHEME.match(value) and not drive) or looks_like_site:
+        problems.append(_problem(
+            path, rf.line_of("source"),
+            f"Source '{raw}' is not a web address; write the full link starting with https:// or http://",
+            f"Source '{raw}' ไม่ใช่ที่อยู่เว็บ — ให้ใส่ลิงก์เต็มที่ขึ้นต้นด้วย https:// หรือ http://",
+        ))
+        return None, None
+    return None, value
 
 
 def pelican_slug(text: str) -> str:
@@ -259,7 +274,7 @@ def validate_report(text: str, path: str, vocab: Vocabulary | None = None) -> Ch
         meta[FACET_FIELDS[kind]] = keys or []
 
     meta["participants"] = _participants(rf, path, problems)
-    meta["source"] = _source(rf, path, problems)
+    meta["source"], meta["source_label"] = _source(rf, path, problems)
     meta["venue"] = (rf.get("venue") or "").strip() or None
     meta["summary"] = (rf.get("summary") or "").strip() or None
     meta["images"] = split_list(rf.get("images"))

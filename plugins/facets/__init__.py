@@ -147,6 +147,7 @@ def content_init(content):
     content.participants = meta["participants"]
     content.venue = meta["venue"]
     content.source = meta["source"]
+    content.source_label = meta["source_label"]
     content.related = []
     start = as_date(content.date) if hasattr(content, "date") else as_date(meta["date"])
     content.start_date = start
