@@ -273,7 +273,7 @@ def _tag(title: str, body: str):
     try:
         from thaireports.tagging import tag_text
         return tag_text(title, body)
-    except (ImportError, AttributeError):
+    except ImportError:
         if not _warned:
             print("scraper: thaireports.tagging is not available; reports are left untagged", file=sys.stderr)
             _warned = True
