@@ -133,6 +133,8 @@ def test_corpus_f1_meets_targets():
     # ...but a place written after a venue counts
     ("ณ โรงแรมเซ็นทาราแกรนด์ กรุงเทพฯ", ("bangkok",)),
     ("ณ โรงแรมฟรายเดย์ จังหวัดอุตรดิตถ์", ("uttaradit",)),
+    # the seat of a regional office is not the place of the event
+    ("สำนักงาน ป.ป.ท. เขต 4 (ขอนแก่น) ลงพื้นที่ อำเภอเมืองร้อยเอ็ด", ("roi-et",)),
     # regions give no province
     ("ผู้แทน 14 จังหวัดภาคใต้ และพื้นที่ภาค 6 ภาคเหนือตอนล่าง", ()),
     ("ขบวนองค์กรชุมชนทั้ง 16 จังหวัดเข้าร่วม", ()),

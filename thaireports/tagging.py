@@ -31,8 +31,8 @@ from __future__ import annotations
 
 import re
 import unicodedata
+import weakref
 from dataclasses import dataclass
-from functools import lru_cache
 
 from rapidfuzz.distance import Levenshtein
 
@@ -68,6 +68,9 @@ _MARKER_BEFORE = re.compile(
 _PERSON_TITLE = (r"(?:นาย(?!ก(?:เทศมนตรี|องค์การ|\s?อบ|รัฐมนตรี|สมาคม|สภา|ฯ))|นางสาว|นาง|น\.ส\.|ด\.ช\.|ด\.ญ\."
                  r"|ดร\.|คุณ|ว่าที่|พล\.|พ\.ต\.|พ\.ท\.|พ\.อ\.|ร\.ต\.|ร\.ท\.|ร\.อ\.|ผศ\.|รศ\.|ศ\.|นพ\.|พญ\.|ม\.ร\.ว\.|ม\.ล\.)")
 _TITLE_BEFORE = re.compile(_PERSON_TITLE + r"$")
+# The seat of a regional office in brackets, `ป.ป.ท. เขต 4 (ขอนแก่น)`, names the
+# office, not where the event is.
+_SEAT_BEFORE = re.compile(r"(?:เขต|ภาค)\s*[0-9๐-๙]+\s*\(\s*(?:จังหวัด|จ\.)?\s*$")
 _SURNAME_BEFORE = re.compile(r"(?<![\u0e01-\u0e4e])ณ\s?$")
 
 # Heads of institution names: a province word written in one run after one of
@@ -275,6 +278,8 @@ class _Matcher:
             name = m.group()
             key = self.thai_names[name]
             before = text[max(0, s - 30):s]
+            if _SEAT_BEFORE.search(before):
+                continue
             if _MARKER_BEFORE.search(before):
                 if bounds.at(e) or not _is_thai_letter(text[e:e + 1] or " "):
                     found.append(_Occurrence(key, s, e))
@@ -401,17 +406,16 @@ def _has_role(text: str, o: _Occurrence) -> bool:
     return True
 
 
-@lru_cache(maxsize=4)
-def _matcher_for(vocab_id: int) -> _Matcher:
-    return _Matcher(_VOCABS[vocab_id])
-
-
-_VOCABS: dict[int, Vocabulary] = {}
+_MATCHERS: dict[int, tuple[weakref.ref, _Matcher]] = {}
 
 
 def _matcher(vocab: Vocabulary) -> _Matcher:
-    _VOCABS[id(vocab)] = vocab
-    return _matcher_for(id(vocab))
+    """The compiled patterns of a vocabulary, built once per vocabulary object."""
+    hit = _MATCHERS.get(id(vocab))
+    if hit is None or hit[0]() is not vocab:
+        hit = (weakref.ref(vocab, lambda _, k=id(vocab), cache=_MATCHERS: cache.pop(k, None)), _Matcher(vocab))
+        _MATCHERS[id(vocab)] = hit
+    return hit[1]
 
 
 def _ordered(occ: list[_Occurrence]) -> tuple[str, ...]:
