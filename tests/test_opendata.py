@@ -123,6 +123,8 @@ def test_every_report_page_has_jsonld_with_dates_places_and_organizers(out, expe
         assert all(p["address"]["addressCountry"] == "TH" for p in event["location"])
         assert [o["name"] for o in event["organizer"]] == [vocab.agencies[k].th for k in record["agencies"]]
         assert all(o["@type"] == "Organization" for o in event["organizer"])
+    nk = next(r for r in expected.values() if r["slug"].startswith("2023-01-19"))
+    assert jsonld(out, nk)[0]["about"]["startDate"] == "2023-01-19T09:30+07:00"
 
 
 def test_jsonld_keeps_the_venue_and_cannot_break_out_of_its_script():

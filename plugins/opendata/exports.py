@@ -97,6 +97,13 @@ def script_json(data) -> str:
             .replace("\u2028", "\\u2028").replace("\u2029", "\\u2029"))
 
 
+def _when(value) -> str:
+    """A day, or the moment when the report gives a time of day."""
+    if isinstance(value, dt.datetime) and (value.hour or value.minute):
+        return value.isoformat(timespec="minutes")
+    return _day(value).isoformat()
+
+
 def report_jsonld(article, settings: dict) -> dict:
     """schema.org NewsArticle about the Event the report describes."""
     siteurl = settings.get("SITEURL", "")
@@ -119,7 +126,7 @@ def report_jsonld(article, settings: dict) -> dict:
         "@type": "Event",
         "@id": absolute_url(siteurl, article.url) + "#event",
         "name": article.title,
-        "startDate": start.isoformat(),
+        "startDate": _when(article.date),
         "endDate": (end or start).isoformat(),
         "eventAttendanceMode": "https://schema.org/OfflineEventAttendanceMode",
         "location": places,
