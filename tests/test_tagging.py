@@ -209,6 +209,8 @@ def test_agency_guards(text, agencies):
     ("คณะทำงานส่งเสริมธรรมาภิบาลขบวนองค์กรชุมชน", ()),
     ("ชมรม strong – จิตพอเพียงต้านทุจริต", ("strong-club",)),
     ("เวทีชุมชน STRONG", ("strong-club",)),
+    ("ชมรม strong จังหวัดประจวบคีรีขันธ์", ("strong-club",)),
+    ("The network is strong and growing", ()),
     ("ผลการประเมิน ITA ประจำปี", ("ita",)),
     ("หลักสูตรต้านทุจริตศึกษา", ("anti-corruption-education",)),
     ("อปท.ใสสะอาด", ("transparent-local-gov",)),

@@ -160,18 +160,22 @@ def _words(alias: str) -> list[str]:
 def _pattern(alias: str) -> str:
     """Regex for an alias as pages write it: dots optional (`ป.ป.ช.` = `ปปช`),
     spaces optional between words (Thai writers space words freely), Latin
-    names whole-word and, when longer than an acronym, in any case."""
+    names whole-word, acronyms in capitals, other Latin words in any case."""
     alias = alias.strip()
     if not _THAI_LETTER.search(alias):
         body = r"[\s\-–]*".join(re.escape(w) for w in re.split(r"[\s\-–]+", alias) if w)
-        flags = "" if (alias.isupper() and len(alias) <= 5) else "(?i)"
-        if flags:
+        # Acronyms (NACC, ITA, STRONG) only in capitals: `act`, `strong` are words.
+        if not alias.isupper():
             body = f"(?i:{body})"
         return rf"{_LATIN_START}{body}(?![A-Za-z0-9])"
     parts: list[str] = []
     for chunk in re.split(r"(\s+)", alias):
         if not chunk or chunk.isspace():
             parts.append(r"\s*")
+            continue
+        if not _THAI_LETTER.search(chunk):
+            # A Latin word next to Thai ones (`ชมรม STRONG`), in any case.
+            parts.append(f"(?i:{re.escape(chunk)})")
             continue
         if "." in chunk or len(fold(chunk)) <= 4:
             # An abbreviation: every letter may carry a dot.
