@@ -50,6 +50,18 @@ _NAV_WORDS = frozenset("""
 |  /  ·  •  -  »
 """.split())
 
+# Headings of the lists sites append after an article (related, popular,
+# latest, comments): from such a heading on, nothing is the report's.
+_TAIL_SECTION = re.compile(
+    r"""^(?:ข่าว(?:ที่เกี่ยวข้อง|ล่าสุด|ยอดนิยม|แนะนำ|อื่นๆ|อื่น\s?ๆ|ก่อนหน้า|ถัดไป)|บทความ(?:ที่เกี่ยวข้อง|ยอดนิยม|ที่น่าสนใจ|แนะนำ|ล่าสุด)|
+      อ่านข่าวอื่น.*|เรื่องอื่น.*|เนื้อหาที่เกี่ยวข้อง|กิจกรรมอื่น.*|related\s+(?:posts?|articles?|news)|you\s+may\s+also\s+like.*|
+      more\s+(?:news|stories)|(?:previous|next)\s+(?:post|article).*|leave\s+a\s+(?:reply|comment).*|
+      แสดงความคิดเห็น.*|ความคิดเห็น(?:\s*\d+)?|comments?)\s*:?$""",
+    re.IGNORECASE | re.VERBOSE,
+)
+# Counters: `อ่านแล้ว 1,234 ครั้ง`, `ผู้ชม 88`, `1.2K views`.
+_COUNTER = re.compile(r"(?:views?|hits?|reads?|อ่าน(?:แล้ว)?|เข้าชม|ผู้ชม|ผู้เข้าชม|วิว)", re.IGNORECASE)
+
 # Embed shortcodes of blog engines: `[fbalbum url=…]`, `[gallery ids=…]`, `[/caption]`.
 SHORTCODE = re.compile(r"\[/?[a-z_][\w-]*(?:\s+[^\]\n]*)?\]", re.IGNORECASE)
 _SHORTCODE_LINE = re.compile(r"^\s*(?:\[/?[a-z_][\w-]*(?:\s+[^\]\n]*)?\]\s*)+$", re.IGNORECASE)
@@ -98,6 +110,8 @@ def is_chrome(line: str) -> bool:
         return False
     if _CHROME_LINE.match(s) or _SHORTCODE_LINE.match(s) or _PLACEHOLDER.match(s):
         return True
+    if len(s) <= 40 and _COUNTER.search(s) and re.search(r"\d", s):
+        return True
     if _URL_LINE.match(s):
         return False     # a plain link is kept: it often points at the photos
     words = s.split()
@@ -107,6 +121,10 @@ def is_chrome(line: str) -> bool:
         # A line without any Thai in a Thai report is a menu, a widget or an id.
         return True
     return False
+
+
+def starts_tail_section(line: str) -> bool:
+    return bool(_TAIL_SECTION.match(INVISIBLE.sub("", line).strip()))
 
 
 def is_caption(line: str) -> bool:

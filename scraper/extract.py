@@ -62,6 +62,14 @@ def _starts_with_event_date(line: str) -> bool:
     return False
 
 
+def _is_banner(line: str) -> bool:
+    """A site's masthead: nothing but the name of an agency or a province."""
+    from thaireports.vocabulary import load_vocabulary
+    vocab = load_vocabulary()
+    name = line.strip(" |-–:")
+    return bool(vocab.resolve("agency", name) or vocab.resolve("province", name))
+
+
 def _is_teaser(line: str, event: dt.date | None) -> bool:
     """A line that advertises another article: an excerpt cut with `…`, or a
     headline carrying a date far from this event's."""
@@ -113,11 +121,19 @@ def extract(text: str, source: str = "<text>", *, hints: Hints | None = None,
     lines = _lines(text)
     n = len(lines)
     kind = ["blank"] * n
+    seen_paragraph = False
     images: list[str] = list(hints.images)
     stamp_dates: list[dt.date] = []
     for i, line in enumerate(lines):
         if not line:
             continue
+        if seen_paragraph and chrome.starts_tail_section(line):
+            # Related/popular/comment lists follow: the report is over.
+            for k in range(i, n):
+                kind[k] = "chrome"
+            break
+        if chrome.thai_count(line) >= 60:
+            seen_paragraph = True
         url = chrome.image_url(line)
         if url:
             kind[i] = "image"
@@ -153,7 +169,7 @@ def extract(text: str, source: str = "<text>", *, hints: Hints | None = None,
         title = fields.clean_headline(hints.title)
     for i in text_idx:
         line = lines[i]
-        if len(line) < _SHORT or chrome.is_caption(line) or chrome.is_credit(line):
+        if len(line) < _SHORT or chrome.is_caption(line) or chrome.is_credit(line) or _is_banner(line):
             continue
         if title is None and fields.is_headline_like(line) and not _starts_with_event_date(line):
             headline_i = i
@@ -174,7 +190,7 @@ def extract(text: str, source: str = "<text>", *, hints: Hints | None = None,
         if i == headline_i or key in (title_key, raw_headline_key):
             continue
         if not started:
-            if len(line) < _SHORT or chrome.is_caption(line):
+            if len(line) < _SHORT or chrome.is_caption(line) or _is_banner(line):
                 continue
             started = True
         if body and chrome.squash(lines[body[-1]]) == key:

@@ -131,7 +131,11 @@ _QUOTED = re.compile(r"^[\"“'‘](.+)[\"”'’]$")
 _SUBCLAUSE = re.compile(r"\s+(?:เพื่อ|ภายใต้)")
 _LONG_SUBCLAUSE = re.compile(r"\s*(?:ในการ|ตามโครงการ)|\s+(?:เพื่อ|ภายใต้)")
 _DATELINE = re.compile(r"^(\S{2,30}?)\s*(?:-|–|:|/)\s*")
-_SITE_SUFFIX = re.compile(r"\s+[|\-–—]\s+[^|\-–—]{1,40}$")
+# `Headline | Site` always; `Headline - Site` when the tail names a site.
+_SITE_SUFFIX = re.compile(
+    r"\s+\|\s+[^|]{1,40}$|\s+[-–—]\s+[^-–—]{0,30}(?:ข่าว|news|online|ออนไลน์|\.com|\.net|\.th|tv|ทีวี|สำนัก|เว็บไซต์|website)[^-–—]{0,20}$",
+    re.IGNORECASE,
+)
 _LEADING_DATE_PHRASE = re.compile(
     r"^(?:(?:เมื่อ)?(?:เช้า|บ่าย|เย็น)?(?:วันนี้|วันที่|วัน\S{2,10}ที่|วัน\S{2,10})?\s*\(?\s*)$"
 )
@@ -161,6 +165,9 @@ def clean_headline(line: str) -> str:
     if _BREADCRUMB.match(t) and len(_BREADCRUMB.sub("", t)) >= 10:
         t = _BREADCRUMB.sub("", t)
     t = _strip_dateline(t)
+    m = _SITE_SUFFIX.search(t)
+    if m and m.start() >= 20:
+        t = t[: m.start()]
     m = _QUOTED.match(t)
     if m and not re.search(r"[\"“”]", m.group(1)):
         t = m.group(1)

@@ -49,3 +49,21 @@ def test_labels_above_and_below_the_report_go_short_lines_inside_stay():
             "ป้ายกำกับ\n")
     r = extract(text, "t")
     assert r.body.strip().split("\n\n") == [REPORT, "โดยใช้ กลยุทธ์", SECOND]
+
+
+def test_related_list_after_the_report_is_cut_at_its_heading():
+    text = (f"เวทีธรรมนูญตำบลสุจริต จังหวัดน่าน\n\n{REPORT}\n\n{SECOND}\n\nข่าวที่เกี่ยวข้อง\n"
+            "ป.ป.ช.แพร่ จัดอบรมเครือข่ายเฝ้าระวังการทุจริตประจำปี\n"
+            "ผู้ว่าฯ ลำปาง มอบนโยบายป้องกันการทุจริตแก่หัวหน้าส่วนราชการ\n")
+    r = extract(text, "t")
+    assert r.body.strip().split("\n\n") == [REPORT, SECOND]
+    assert r.provinces == ("nan",)
+
+
+def test_masthead_counter_and_site_name_are_not_the_headline():
+    text = ("สำนักงานคณะกรรมการป้องกันและปราบปรามการทุจริตแห่งชาติ\n\n"
+            "เวทีธรรมนูญตำบลสุจริต จังหวัดน่าน | ข่าวภาคเหนือ\n\nอ่านแล้ว 1,234 ครั้ง\n\n"
+            f"{REPORT}\n\n{SECOND}\n")
+    r = extract(text, "t")
+    assert r.title == "เวทีธรรมนูญตำบลสุจริต จังหวัดน่าน"
+    assert "อ่านแล้ว" not in r.body and "สำนักงานคณะกรรมการป้องกัน" not in r.body
