@@ -132,9 +132,9 @@ def test_card_is_1200x630_png_with_headline_and_footer(fonts, artifacts):
         rgb = im.convert("RGB")
     # White headline pixels fill the middle band; muted footer text at the bottom.
     band = rgb.crop((cards.MARGIN_X, 140, 1120, 520))
-    assert sum(1 for px in band.get_flattened_data() if px == cards.HEADLINE) > 5000
+    assert sum(1 for px in band.get_flattened_data() if min(px) > 235) > 5000
     footer = rgb.crop((cards.MARGIN_X, 550, 1120, 610))
-    assert any(px != cards.BACKGROUND for px in footer.get_flattened_data())
+    assert sum(1 for px in footer.get_flattened_data() if sum(px) > 450) > 500
 
 
 def test_card_digest_changes_with_what_is_drawn():

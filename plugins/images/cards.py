@@ -21,7 +21,7 @@ from pathlib import Path
 from PIL import Image, ImageDraw, ImageFont, features
 
 # Bump when the drawing changes: every card is redrawn.
-DESIGN_VERSION = 1
+DESIGN_VERSION = 2
 WIDTH, HEIGHT = 1200, 630
 MARGIN_X = 80
 BACKGROUND = (15, 52, 67)
@@ -276,8 +276,9 @@ def render_card(card: CardText, bold: str, regular: str) -> bytes:
     draw.text((MARGIN_X, 592), _fit_line(printable(footer, regular), foot_font, text_w),
               font=foot_font, fill=MUTED, anchor="ls", language="th")
     buf = io.BytesIO()
-    # Flat colours and text: the fastest zlib level is barely larger.
-    img.save(buf, "PNG", compress_level=3)
+    # Flat colours and antialiased text fit a 64-colour palette without
+    # visible loss: a third of the bytes of an RGB PNG, no slower to encode.
+    img.quantize(64, method=Image.Quantize.FASTOCTREE).save(buf, "PNG", compress_level=6)
     return buf.getvalue()
 
 
