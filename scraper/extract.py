@@ -62,11 +62,18 @@ def _starts_with_event_date(line: str) -> bool:
     return False
 
 
+_SITE_WORDS = re.compile(r"ออนไลน์|online|news|\.com|\.net|\.th\b|\.org|เว็บไซต์|website|ทีวี|\btv\b|blog|บล็อก",
+                         re.IGNORECASE)
+
+
 def _is_banner(line: str) -> bool:
-    """A site's masthead: nothing but the name of an agency or a province."""
+    """A site's masthead: nothing but the name of an agency or a province,
+    or a short line naming a news site."""
     from thaireports.vocabulary import load_vocabulary
     vocab = load_vocabulary()
     name = line.strip(" |-–:")
+    if len(name) < 40 and " " not in name.strip() and _SITE_WORDS.search(name):
+        return True
     return bool(vocab.resolve("agency", name) or vocab.resolve("province", name))
 
 
