@@ -9,14 +9,12 @@ from __future__ import annotations
 
 import hashlib
 import logging
-import os
 import re
-import tempfile
 from pathlib import Path
 from typing import Callable
 from urllib.parse import unquote, urljoin
 
-from thaireports.photos import READABLE, BadImage, open_checked
+from thaireports.photos import READABLE, BadImage, open_checked, write_bytes_atomic
 
 logger = logging.getLogger(__name__)
 
@@ -62,17 +60,8 @@ def _read(where: str | Path, fetch: Callable | None) -> bytes:
 
 def _write_once(path: Path, data: bytes) -> None:
     """Files are named by their hash: one already there is this very file."""
-    if path.is_file() and path.stat().st_size == len(data):
-        return
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    if not (path.is_file() and path.stat().st_size == len(data)):
+        write_bytes_atomic(path, data)
 
 
 def store_images(images: list[str], slug: str, content_dir: Path | str, *,

@@ -96,6 +96,7 @@ def write_archive(content: Path) -> None:
         "Lang: th\n\n"
         "วันที่ 5 เมษายน 2567 สำนักงาน ป.ป.ช. ประจำจังหวัดพิษณุโลก จัดกิจกรรม\n\n"
         "![ผู้เข้าร่วมกิจกรรมถ่ายภาพร่วมกัน](inline.jpg)\n\n"
+        f"[ภาพขนาดเต็ม]({{static}}/images/{SLUG}/inline.jpg)\n\n"
         + "ผู้เข้าร่วมกิจกรรมร่วมกันแลกเปลี่ยนความคิดเห็น " * 20 + "\n\n"
         "![](truncated.jpg)\n\n"
         "ภาพจากเว็บไซต์อื่น ![](https://example.org/x.jpg)\n",
@@ -142,9 +143,17 @@ def site(tmp_path_factory):
     images1 = snapshot(out / "images")
     second = build(content, out)
     stats2 = json.loads((base / "output-cache" / "images" / "last-build.json").read_text())
-    return {"out": out, "base": base, "log": first.stdout, "log2": second.stdout,
-            "stats1": stats1, "stats2": stats2, "images1": images1, "images2": snapshot(out / "images"),
-            "page": (out / "reports" / "2024" / SLUG / "index.html").read_text("utf-8")}
+    page2 = (out / "reports" / "2024" / SLUG / "index.html").read_text("utf-8")
+    images2 = snapshot(out / "images")
+    # A contributor replaces one photo with another of the same name.
+    (content / "images" / SLUG / "inline.jpg").write_bytes(photo((900, 600), orientation=3))
+    build(content, out)
+    stats3 = json.loads((base / "output-cache" / "images" / "last-build.json").read_text())
+    return {"stats3": stats3, "images3": snapshot(out / "images"), "page2": page2,
+            "page3": (out / "reports" / "2024" / SLUG / "index.html").read_text("utf-8"),
+            "out": out, "base": base, "log": first.stdout, "log2": second.stdout,
+            "stats1": stats1, "stats2": stats2, "images1": images1, "images2": images2,
+            "page": page2}
 
 
 def variants(out: Path) -> dict[tuple[int, int], dict[str, Path]]:
@@ -278,3 +287,19 @@ def test_each_report_has_its_card_in_og_image_and_index_pages_a_default(site):
     for name in (f"{SLUG}.png", f"{OTHER}.png", "default.png"):
         with Image.open(out / "images" / "cards" / name) as im:
             assert im.format == "PNG" and im.size == (1200, 630)
+
+
+def test_a_link_to_an_original_points_at_its_clean_largest_jpeg(site):
+    m = re.search(r'<a href="([^"]+)">ภาพขนาดเต็ม</a>', site["page"])
+    assert m and re.fullmatch(rf"\.\./\.\./\.\./images/{SLUG}/[0-9a-f]{{12}}-900\.jpg", m.group(1)), m
+
+
+def test_a_replaced_photo_alone_is_processed_again(site):
+    s = site["stats3"]
+    assert s["images_processed"] == 1 and s["images_cached"] == 3
+    new = set(site["images3"]) - set(site["images2"])
+    assert len(new) == 6 and all(f"{SLUG}/" in n for n in new)      # 320/640/900 × webp/jpg
+    for name, mtime in site["images2"].items():
+        if name in site["images3"]:
+            assert site["images3"][name] == mtime, name
+    assert site["page3"] != site["page2"]

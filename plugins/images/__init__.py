@@ -35,7 +35,7 @@ from . import cards
 from .markup import IMG_TAG, img_attrs, picture_html, rewrite_body
 from .process import EXTENSIONS, MIME, SUFFIX, Config, Processed, cache_key, entry_dir, \
     load_cached, process_image
-from thaireports.photos import BadImage
+from thaireports.photos import BadImage, write_bytes_atomic
 
 logger = logging.getLogger(__name__)
 
@@ -199,25 +199,52 @@ class _Run:
     def process_all(self, sources: list[Path]) -> dict[Path, Processed | BadImage]:
         results: dict[Path, Processed | BadImage] = {}
         todo: list[Path] = []
+        index = self._load_index()
+        fresh: dict[str, list] = {}
         for src in sources:
-            try:
-                data = src.read_bytes()
-            except OSError:
-                todo.append(src)      # process_image words the error
-                continue
-            cached = load_cached(self.cache, cache_key(data, self.config))
+            key = self._key_of(src, index, fresh)
+            cached = load_cached(self.cache, key) if key else None
             if cached is not None:
                 results[src] = cached
                 self.stats["images_cached"] += 1
             else:
-                todo.append(src)
+                todo.append(src)      # process_image words any read error
         for src, result in zip(todo, self.map(_process_job, [(str(s), str(self.cache), self.config) for s in todo])):
             results[src] = result
             if isinstance(result, BadImage):
                 self.stats["images_failed"] += 1
             else:
                 self.stats["images_processed"] += 1
+                st = src.stat()
+                fresh[str(src)] = [st.st_size, st.st_mtime_ns, result.key]
+        if fresh != index:
+            write_bytes_atomic(self.cache / "sources.json", json.dumps(fresh).encode("utf-8"))
         return results
+
+    def _load_index(self) -> dict[str, list]:
+        """path → [size, mtime_ns, cache key] from the last build: an
+        unchanged file is not even read again."""
+        try:
+            return json.loads((self.cache / "sources.json").read_text("utf-8"))
+        except (OSError, ValueError):
+            return {}
+
+    def _key_of(self, src: Path, index: dict, fresh: dict) -> str | None:
+        try:
+            st = src.stat()
+        except OSError:
+            return None
+        known = index.get(str(src))
+        if (known and known[:2] == [st.st_size, st.st_mtime_ns]
+                and known[2].endswith(self.config.digest())):
+            key = known[2]
+        else:
+            try:
+                key = cache_key(src.read_bytes(), self.config)
+            except OSError:
+                return None
+        fresh[str(src)] = [st.st_size, st.st_mtime_ns, key]
+        return key
 
     def map(self, fn, jobs: list[tuple]) -> list:
         """Run `fn(*job)` for each job: in this process for a handful, on all

@@ -20,6 +20,8 @@ from pathlib import Path
 
 from PIL import Image, ImageDraw, ImageFont, features
 
+from thaireports.photos import write_bytes_atomic
+
 # Bump when the drawing changes: every card is redrawn.
 DESIGN_VERSION = 2
 WIDTH, HEIGHT = 1200, 630
@@ -286,10 +288,5 @@ def card_job(card: CardText, bold: str, regular: str, target: str) -> str:
     """Render `card` into `target` (the cache file) unless it is already there."""
     path = Path(target)
     if not path.is_file():
-        data = render_card(card, bold, regular)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-        os.replace(tmp, path)
+        write_bytes_atomic(path, render_card(card, bold, regular))
     return target

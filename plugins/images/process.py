@@ -10,14 +10,12 @@ from __future__ import annotations
 import hashlib
 import io
 import json
-import os
-import tempfile
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from PIL import Image, ImageOps
 
-from thaireports.photos import MAX_PIXELS, MAX_SIDE, BadImage, open_checked
+from thaireports.photos import MAX_PIXELS, MAX_SIDE, BadImage, open_checked, write_bytes_atomic
 
 # Bump when the output of process_image changes for the same input.
 PIPELINE_VERSION = 2
@@ -110,18 +108,6 @@ def _flatten(img: Image.Image, background: tuple[int, int, int]) -> Image.Image:
     return img.convert("RGB")
 
 
-def _atomic_bytes(path: Path, data: bytes) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
 def render_variants(img: Image.Image, config: Config) -> tuple[tuple[int, int], list[tuple[int, int, dict[str, bytes]]]]:
     """Encoded variants of a decoded image: ((w, h), [(w, h, {format: bytes})])."""
     # Orientation first: a portrait phone photo is stored sideways plus a tag.
@@ -178,9 +164,9 @@ def process_image(source: str | Path, cache_dir: str | Path, config: Config = Co
         v = Variant(width=w, height=h)
         for fmt, blob in encoded.items():
             name = f"{w}{SUFFIX[fmt]}"
-            _atomic_bytes(folder / name, blob)
+            write_bytes_atomic(folder / name, blob)
             v.files[fmt] = name
         result.variants.append(v)
     # meta.json last: its presence marks a complete entry.
-    _atomic_bytes(folder / "meta.json", result.to_json().encode("utf-8"))
+    write_bytes_atomic(folder / "meta.json", result.to_json().encode("utf-8"))
     return result
