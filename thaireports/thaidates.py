@@ -173,32 +173,19 @@ def find_dates(text: str) -> list[DateMention]:
     def free(a: int, b: int) -> bool:
         return all(b <= s or a >= e for s, e in taken)
 
-    for m in _ISO_DATE.finditer(norm):
-        d = _safe_date(gregorian_year(m["y"]), int(m["m"]), int(m["d"]))
-        if d:
-            found.append(DateMention(m.start(), m.end(), text[m.start():m.end()], d,
-                                     day=d.day, month=d.month))
-            taken.append(m.span())
-    for m in _EN_DATE.finditer(norm):
-        if not free(*m.span()):
-            continue
-        try:
-            month = _month_number(m["m"])
-        except ValueError:
-            continue
-        d = _safe_date(int(m["y"]), month, int(m["d"]))
-        if d:
-            found.append(DateMention(m.start(), m.end(), text[m.start():m.end()], d,
-                                     day=d.day, month=d.month))
-            taken.append(m.span())
-    for m in _SLASH_DATE.finditer(norm):
-        if not free(*m.span()):
-            continue
-        d = _safe_date(gregorian_year(m["y"]), int(m["m"]), int(m["d"]))
-        if d:
-            found.append(DateMention(m.start(), m.end(), text[m.start():m.end()], d,
-                                     day=d.day, month=d.month))
-            taken.append(m.span())
+    for rx in (_ISO_DATE, _EN_DATE, _SLASH_DATE):
+        for m in rx.finditer(norm):
+            if not free(*m.span()):
+                continue
+            try:
+                month = int(m["m"]) if m["m"].isdigit() else _month_number(m["m"])
+            except ValueError:
+                continue
+            d = _safe_date(gregorian_year(m["y"]), month, int(m["d"]))
+            if d:
+                found.append(DateMention(m.start(), m.end(), text[m.start():m.end()], d,
+                                         day=d.day, month=d.month))
+                taken.append(m.span())
     for m in _THAI_DATE.finditer(norm):
         if not free(*m.span()):
             continue
