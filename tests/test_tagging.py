@@ -160,6 +160,8 @@ def test_corpus_f1_meets_targets():
     # English names only count in English text, not in a Thai page's weather widget
     ("25 C Samut Prakan ข่าวใหม่ล่าสุด สช.เดินหน้าระดมพลังภาคกลาง", ()),
     ("Seminar on integrity held in Chiang Mai", ("chiang-mai",)),
+    ("CODI supported a forum of village councils in Chiang Rai.\nสถาบันพัฒนาองค์กรชุมชนสนับสนุนเวทีสภาองค์กรชุมชน",
+     ("chiang-rai",)),
 ])
 def test_province_guards(text, provinces):
     assert tag_text("", text).provinces == provinces

@@ -104,6 +104,10 @@ _ROLE_AFTER_CHARS = 100
 _ROLE_BEFORE_CHARS = 80
 _VENUE_BEFORE_CHARS = 40
 
+# An English place name inside an English sentence (`a forum in Chiang Rai`).
+_IN_ENGLISH_SENTENCE = re.compile(
+    r"(?i:\b(?:in|at|of|from|to|and|across|around|near|for|visited|held|province of),?\s+)$")
+
 # Fuzzy matching only for names long enough that one edit cannot turn them into
 # another word.
 _FUZZY_MIN_LEN = 12
@@ -303,7 +307,11 @@ class _Matcher:
                 continue
             found.append(_Occurrence(key, s, e))
         if self.english_re is not None:
-            for m in (self.english_re.finditer(text) if _mostly_latin(text) else ()):
+            latin = _mostly_latin(text)
+            for m in self.english_re.finditer(text):
+                line = text[text.rfind("\n", 0, m.start()) + 1:m.start()]
+                if not (latin or _IN_ENGLISH_SENTENCE.search(line)):
+                    continue  # a bare English place on a Thai page: a widget or menu
                 key = self.english.get(m.group()) or self.vocab.resolve("province", m.group())
                 if key:
                     found.append(_Occurrence(key, *m.span()))
