@@ -118,26 +118,17 @@ def test_tagging_flags_are_loaded():
     assert vocab.agencies["provincial-office"].needs_role
     assert not vocab.agencies["nacc"].needs_role
     assert vocab.programs["good-governance"].not_in_unit_names
+    assert vocab.programs["good-governance"].subject_only
 
 
-def test_tagging_flag_errors_are_clear(raw):
+@pytest.mark.parametrize("kind,field,value,message", [
+    ("agencies", "needs_role", "yes", "agency 'nacc': needs_role must be true or false"),
+    ("programs", "subject_only", 1, "subject_only must be true or false"),
+    ("provinces", "context_only", ["ไม่มีชื่อนี้"], "context_only form.*must be the Thai name or one of the aliases"),
+    ("programs", "exclude", "รัฐธรรมนูญ", "exclude must be a list"),
+])
+def test_tagging_field_errors_are_clear(raw, kind, field, value, message):
     bad = copy.deepcopy(raw)
-    bad["agencies"][0]["needs_role"] = "yes"
-    with pytest.raises(VocabularyError, match="agency 'nacc': needs_role must be true or false"):
-        parse_vocabulary(bad)
-    bad = copy.deepcopy(raw)
-    bad["provinces"][0]["context_only"] = ["ไม่มีชื่อนี้"]
-    with pytest.raises(VocabularyError, match="context_only form.*must be the Thai name or one of the aliases"):
-        parse_vocabulary(bad)
-    bad = copy.deepcopy(raw)
-    bad["programs"][0]["exclude"] = "รัฐธรรมนูญ"
-    with pytest.raises(VocabularyError, match="exclude must be a list"):
-        parse_vocabulary(bad)
-
-
-def test_subject_only_flag_is_loaded_and_checked(raw):
-    assert load_vocabulary().programs["good-governance"].subject_only
-    bad = copy.deepcopy(raw)
-    bad["programs"][0]["subject_only"] = 1
-    with pytest.raises(VocabularyError, match="subject_only must be true or false"):
+    bad[kind][0][field] = value
+    with pytest.raises(VocabularyError, match=message):
         parse_vocabulary(bad)
