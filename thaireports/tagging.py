@@ -159,6 +159,12 @@ class _Bounds:
 
 _LATIN_START = r"(?<![A-Za-z0-9])"
 
+
+def _text_forms(e: Entry) -> list[str]:
+    """The names of an entry searched for in running text."""
+    return [f for f in (e.th, *e.aliases) if f not in e.metadata_only and " / " not in f]
+
+
 def _words(alias: str) -> list[str]:
     from pythainlp.tokenize import word_tokenize
 
@@ -252,9 +258,7 @@ class _Matcher:
         self.context_only: set[str] = set()
         english: dict[str, str] = {}
         for key, e in vocab.provinces.items():
-            for form in (e.th, *e.aliases):
-                if form in e.metadata_only:
-                    continue
+            for form in _text_forms(e):
                 if _THAI_LETTER.search(form):
                     name = re.sub(r"^(?:จังหวัด|จ\.)\s*", "", form)
                     self.thai_names[name] = key
@@ -270,9 +274,8 @@ class _Matcher:
             entries = vocab.entries(kind)
             forms = {}
             for key, e in entries.items():
-                for form in (e.th, *e.aliases):
-                    if " / " not in form:
-                        forms[form] = key
+                for form in _text_forms(e):
+                    forms[form] = key
             excludes = {key: _alternation(e.exclude) for key, e in entries.items() if e.exclude}
             fuzzy = []
             for form, key in forms.items():
