@@ -15,10 +15,11 @@ from .chrome import THAI, squash, thai_count
 
 # --- participants ---------------------------------------------------------
 
-_NUMBER = r"(\d{1,3}(?:,\d{3})+|\d+)"
-_COUNT = re.compile(
-    r"(?P<cue>กว่า|ประมาณ|ราว|ราวๆ|เกือบ|จำนวน|ทั้งสิ้น|ทั้งหมด|รวม|ร่วม|ไม่ต่ำกว่า|มากกว่า|เข้าร่วม|เข้านร่วม|ผู้เข้าร่วม)?\s*"
-    + _NUMBER + r"\s*(?P<unit>คน|ท่าน|ราย|ชีวิต|(?=\s*$))"
+# Anchored on the number (fast: only digits start a match), the cue before
+# it read separately.
+_COUNT = re.compile(r"(?<![\d,.:/])(\d{1,3}(?:,\d{3})+|\d+)(?![\d:/]|\.\d)\s*(?P<unit>คน|ท่าน|ราย|ชีวิต)?")
+_CUE_BEFORE = re.compile(
+    r"(?:กว่า|ประมาณ|ราวๆ|ราว|เกือบ|จำนวน|ทั้งสิ้น|ทั้งหมด|รวม|ร่วม|ไม่ต่ำกว่า|มากกว่า|เข้าร่วม|เข้านร่วม|ผู้เข้าร่วม)\s*$"
 )
 # The clause says people took part.
 _ATTEND = re.compile(r"เข้าร่วม|ร่วมงาน|ร่วมกิจกรรม|ร่วมประชุม|ร่วมปั่น|ร่วมเดิน|ร่วมพิธี|ร่วมรับฟัง|ผู้เข้าร่วม|เข้านร่วม|"
@@ -38,19 +39,17 @@ def participants(text: str) -> int | None:
     norm = to_arabic_digits(text)
     found: list[tuple[bool, int, int]] = []
     for m in _COUNT.finditer(norm):
-        unit = m.group("unit")
-        if not unit and not m.group("cue"):
-            continue      # a bare number at the end of a truncated text
-        if norm[m.end(): m.end() + 1].isdigit() or norm[m.start(2) - 1: m.start(2)] in ".:/":
-            continue
-        value = int(m.group(2).replace(",", ""))
+        n_start = m.start(1)
+        cue = _CUE_BEFORE.search(norm, max(0, n_start - 16), n_start)
+        if not m.group("unit") and not (cue and not norm[m.end():].strip()):
+            continue      # a count of people, or a bare number where a truncated text stops
+        value = int(m.group(1).replace(",", ""))
         if value < 2 or value > 1_000_000:
             continue
-        start = max(0, m.start() - 90)
-        window = norm[start: m.start(2)]
+        window = norm[max(0, n_start - 90): n_start]
         breaks = list(_CLAUSE_BREAK.finditer(window))
         clause = window[breaks[-1].end():] if breaks else window
-        if not (_ATTEND.search(clause) or m.group("cue")):
+        if not (cue or _ATTEND.search(clause[-60:])):
             continue
         bad = list(_NOT_AUDIENCE.finditer(clause))
         if bad:
@@ -58,11 +57,9 @@ def participants(text: str) -> int | None:
             # `มีจำนวนสมาชิกกว่า 118 คน` is a membership.
             if not _ATTEND.search(clause[bad[-1].end():]):
                 continue
-        if "ละ" in norm[m.start(2) - 4: m.start(2)]:
+        if "ละ" in norm[n_start - 4: n_start]:
             continue      # `ตำบลละ 3 คน`: a per-unit quota
-        cue_text = (m.group("cue") or "") + clause[-30:]
-        if not (m.group("cue") or _ATTEND.search(clause[-60:])):
-            continue
+        cue_text = (cue.group(0) if cue else "") + clause[-30:]
         found.append((bool(_TOTAL.search(cue_text)), m.start(), value))
     if not found:
         return None

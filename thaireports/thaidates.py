@@ -37,6 +37,7 @@ def format_be_range(start: dt.date, end: dt.date | None) -> str:
 
 import re as _re
 from dataclasses import dataclass as _dataclass
+from functools import lru_cache as _lru_cache
 
 from pythainlp.util import thai_digit_to_arabic_digit as _thai_digits
 from pythainlp.util.date import thai_abbr_months as _ABBR
@@ -124,9 +125,13 @@ class DateMention:
                            self.end_day, self.end_month, True)
 
 
+_ANY_DIGIT = _re.compile(r"[0-9\u0e50-\u0e59]")
+_HAS_THAI_DIGIT = _re.compile(r"[\u0e50-\u0e59]")
+
+
 def to_arabic_digits(text: str) -> str:
     """Thai digits ๐–๙ as ASCII digits; one character for one, so offsets hold."""
-    return _thai_digits(text)
+    return _thai_digits(text) if _HAS_THAI_DIGIT.search(text) else text
 
 
 def _month_number(word: str) -> int:
@@ -166,6 +171,14 @@ def _year_of(m: _re.Match, n: str) -> int | None:
 def find_dates(text: str) -> list[DateMention]:
     """Every date written in `text`, in order of position. Ranges give one
     mention with `start` and `end`. Impossible dates (31 February) are skipped."""
+    return list(_find_dates(text))
+
+
+@_lru_cache(maxsize=4096)
+def _find_dates(text: str) -> tuple[DateMention, ...]:
+    # Cached: the scraper asks about the same lines at several steps.
+    if not _ANY_DIGIT.search(text):
+        return ()
     norm = to_arabic_digits(text)
     found: list[DateMention] = []
     taken: list[tuple[int, int]] = []
@@ -193,7 +206,7 @@ def find_dates(text: str) -> list[DateMention]:
         if mention:
             found.append(mention)
     found.sort(key=lambda x: x.pos)
-    return found
+    return tuple(found)
 
 
 def _thai_mention(m: _re.Match, text: str) -> DateMention | None:
