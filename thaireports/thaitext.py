@@ -42,9 +42,10 @@ def to_arabic_digits(text: str) -> str:
 
 def search_form(text: str) -> str:
     """The form both the search index and the search page compare text in:
-    NFC, lower case, Arabic digits, no zero-width characters, single spaces.
+    NFC, lower case, Arabic digits, sara am as one character (some typists
+    write nikhahit + sara aa), no zero-width characters, single spaces.
     search.js implements the same steps; keep them in step."""
-    text = unicodedata.normalize("NFC", text).lower()
+    text = unicodedata.normalize("NFC", text).lower().replace("\u0e4d\u0e32", "\u0e33")
     text = to_arabic_digits(_ZERO_WIDTH.sub("", text))
     return _SPACES.sub(" ", text).strip()
 
@@ -71,9 +72,13 @@ def dictionary_words() -> list[str]:
         for key in vocab.entries(kind):
             for name in vocab.names(kind, key):
                 name = unicodedata.normalize("NFC", name.strip())
-                if (name and not _SPACES.search(name) and len(name) <= MAX_DICT_WORD
-                        and re.search("[\u0e00-\u0e7f]", name)):
+                if not name or _SPACES.search(name) or not re.search("[\u0e00-\u0e7f]", name):
+                    continue
+                if len(name) <= MAX_DICT_WORD:
                     words.add(name)
+                else:
+                    # pythainlp's own list has some of these whole.
+                    words.discard(name)
     return sorted(words)
 
 

@@ -43,7 +43,7 @@
   var generation = 0;
   var current = { ids: [], shown: 0, terms: [] };
 
-  /* --- text normal form: keep in step with thaitext.search_form ---------- */
+  /* --- text normal form: keep in step with thaitext.search_form --------- */
   var ZERO_WIDTH = /[\u200b\u200c\u200d\u2060\ufeff\u00ad]/;
   var SPACE = /\s/;
 
@@ -58,20 +58,23 @@
   }
 
   /* The normal form of `text` with, for each of its characters, the index of
-   * the character of `text` it came from (to highlight in the original). */
+   * the character of `text` it starts at (to highlight in the original);
+   * from[length] is the end of the text. */
   function mapped(text) {
     text = text.normalize("NFC");
     var out = [];
     var from = [];
-    var pendingSpace = false;
+    var spaceAt = -1;
     for (var i = 0; i < text.length; i++) {
       var ch = text[i];
       if (ZERO_WIDTH.test(ch)) continue;
-      if (SPACE.test(ch)) { pendingSpace = out.length > 0; continue; }
-      if (pendingSpace) { out.push(" "); from.push(i - 1); pendingSpace = false; }
+      if (SPACE.test(ch)) { if (spaceAt < 0 && out.length) spaceAt = i; continue; }
+      if (spaceAt >= 0) { out.push(" "); from.push(spaceAt); spaceAt = -1; }
+      if (ch === "\u0e4d" && text[i + 1] === "\u0e32") { out.push("\u0e33"); from.push(i); i++; continue; }
       var f = foldChar(ch);
       for (var j = 0; j < f.length; j++) { out.push(f[j]); from.push(i); }
     }
+    from.push(text.length);
     return { text: out.join(""), from: from, source: text };
   }
 
@@ -288,8 +291,11 @@
 
   function setStatus(text) { status.textContent = text; }
 
-  function search() {
-    var s = formState();
+  /* Runs the search for state `s` (default: what the form shows). Filter
+   * options only exist once counts are known, so a state from the URL is
+   * passed in rather than read back from the selects. */
+  function search(s) {
+    s = s || formState();
     var mine = ++generation;
     app.setAttribute("aria-busy", "true");
     return run(s.q, s.filters).then(function (r) {
@@ -329,7 +335,7 @@
       if (!t) return;
       var at = m.text.indexOf(t);
       while (at >= 0) {
-        marks.push([m.from[at], m.from[at + t.length - 1] + 1]);
+        marks.push([m.from[at], m.from[at + t.length]]);
         at = m.text.indexOf(t, at + t.length);
       }
     });
@@ -419,8 +425,9 @@
   });
   more.addEventListener("click", function () { showMore(generation); });
   window.addEventListener("popstate", function () {
-    applyState(readState());
-    search();
+    var s = readState();
+    applyState(s);
+    search(s);
   });
 
   app.hidden = false;
@@ -435,8 +442,9 @@
       facetSets[k] = {};
       m.facets[k].forEach(function (v) { facetSets[k][v.k] = decode(v.s); });
     });
-    applyState(readState());
-    return search();
+    var s = readState();
+    applyState(s);
+    return search(s);
   });
 
   window.archiveSearch = {
