@@ -231,6 +231,7 @@ def test_agency_guards(text, agencies):
     ("สมัชชาสุขภาพจังหวัด", ("health-assembly",)),
     ("ได้รับรางวัลสมัชชาสุขภาพ", ()),
     ("หัวใจคุณธรรม", ()),
+    ("ขจัดวัฒนธรรมทุจริตในองค์กร", ()),  # one letter from วัฒนธรรมสุจริต, the opposite meaning
 ])
 def test_program_guards(text, programs):
     assert tag_text("", text).programs == programs

@@ -24,7 +24,7 @@ module holds only rules of Thai text structure:
   title or more than once.
 * `exclude` phrases of an entry veto the alias they overlap; an agency alias
   inside a program's name (`อปท.` in `อปท.โปร่งใส`) is part of that name.
-* Long names are matched with one typing error tolerated (`สภาองค์กรชุมช`,
+* Long names of bodies are matched with one typing error tolerated (`สภาองค์กรชุมช`,
   `สำนักงานวัฒธรรมจังหวัด`), since real pages carry typos.
 """
 from __future__ import annotations
@@ -278,7 +278,8 @@ class _Matcher:
                     forms[form] = key
             excludes = {key: _alternation(e.exclude) for key, e in entries.items() if e.exclude}
             fuzzy = []
-            for form, key in forms.items():
+            # Only bodies' names: one letter turns a program's `สุจริต` into `ทุจริต`.
+            for form, key in forms.items() if kind == "agency" else ():
                 f = re.sub(r"\s+", "", form)
                 if len(f) >= _FUZZY_MIN_LEN and _THAI_LETTER.search(f) and "." not in f:
                     fuzzy.append((f, key))
