@@ -107,7 +107,8 @@ def bench_size(n: int, runs: int, work: Path, *, vanilla: bool, settings: Path,
     vanilla_settings = settings.parent / "benchmarks" / "vanillaconf.py"
     res: dict[str, list] = {k: [] for k in (
         "vanilla", "vanilla_rebuild", "cold", "full", "noop", "rebuild",
-        "vanilla_peak", "cold_peak", "full_peak", "rebuild_peak")}
+        "vanilla_peak", "cold_peak", "full_peak", "rebuild_peak",
+        "vanilla_cpu", "vanilla_rebuild_cpu", "cold_cpu", "full_cpu", "noop_cpu", "rebuild_cpu")}
 
     for r in range(runs):
         if vanilla:
@@ -115,37 +116,43 @@ def bench_size(n: int, runs: int, work: Path, *, vanilla: bool, settings: Path,
             shutil.rmtree(v_cache, ignore_errors=True)
             run = pelican(content, v_out, v_cache, vanilla_settings, fatal=False)
             res["vanilla"].append(run.seconds)
+            res["vanilla_cpu"].append(run.cpu)
             res["vanilla_peak"].append(run.peak_mb)
-            log(f"[{n}] run {r + 1}: vanilla {run.seconds:.1f} s, {run.peak_mb:.0f} MB")
+            log(f"[{n}] run {r + 1}: vanilla {run.seconds:.1f} s (cpu {run.cpu:.1f} s), {run.peak_mb:.0f} MB")
 
         shutil.rmtree(o_out, ignore_errors=True)
         shutil.rmtree(o_cache, ignore_errors=True)
         run = pelican(content, o_out, o_cache, settings, fatal=True)
         res["cold"].append(run.seconds)
+        res["cold_cpu"].append(run.cpu)
         res["cold_peak"].append(run.peak_mb)
-        log(f"[{n}] run {r + 1}: ours cold {run.seconds:.1f} s, {run.peak_mb:.0f} MB")
+        log(f"[{n}] run {r + 1}: ours cold {run.seconds:.1f} s (cpu {run.cpu:.1f} s), {run.peak_mb:.0f} MB")
 
         shutil.rmtree(o_out, ignore_errors=True)
         drop_pelican_cache(o_cache)
         run = pelican(content, o_out, o_cache, settings, fatal=True)
         res["full"].append(run.seconds)
+        res["full_cpu"].append(run.cpu)
         res["full_peak"].append(run.peak_mb)
-        log(f"[{n}] run {r + 1}: ours full (derived caches warm) {run.seconds:.1f} s")
+        log(f"[{n}] run {r + 1}: ours full (derived caches warm) {run.seconds:.1f} s (cpu {run.cpu:.1f} s)")
 
         run = pelican(content, o_out, o_cache, settings, fatal=True)
         res["noop"].append(run.seconds)
-        log(f"[{n}] run {r + 1}: ours, nothing changed {run.seconds:.1f} s")
+        res["noop_cpu"].append(run.cpu)
+        log(f"[{n}] run {r + 1}: ours, nothing changed {run.seconds:.1f} s (cpu {run.cpu:.1f} s)")
 
         path, original = edit_one(paths, r)
         try:
             if vanilla:
                 run = pelican(content, v_out, v_cache, vanilla_settings, fatal=False)
                 res["vanilla_rebuild"].append(run.seconds)
-                log(f"[{n}] run {r + 1}: vanilla rebuild, one report changed {run.seconds:.1f} s")
+                res["vanilla_rebuild_cpu"].append(run.cpu)
+                log(f"[{n}] run {r + 1}: vanilla rebuild, one report changed {run.seconds:.1f} s (cpu {run.cpu:.1f} s)")
             run = pelican(content, o_out, o_cache, settings, fatal=True)
             res["rebuild"].append(run.seconds)
+            res["rebuild_cpu"].append(run.cpu)
             res["rebuild_peak"].append(run.peak_mb)
-            log(f"[{n}] run {r + 1}: ours rebuild, one report changed {run.seconds:.1f} s")
+            log(f"[{n}] run {r + 1}: ours rebuild, one report changed {run.seconds:.1f} s (cpu {run.cpu:.1f} s)")
         finally:
             path.write_text(original, encoding="utf-8")
 
@@ -184,7 +191,18 @@ def report(results: list[dict]) -> str:
           f"{r['cold_peak']:.0f} MB", f"{r['full_peak']:.0f} MB", f"{r['rebuild_peak']:.0f} MB",
           mb(r["vanilla_size"]), mb(r["ours_size"]), f"{r['pages']:,}", mb(r["index_size"])]
          for r in results])
-    return f"Build times (median wall-clock)\n\n{times}\n\nMemory and sizes\n\n{sizes}\n"
+    cpu = table(
+        ["reports", "vanilla", "ours cold", "ours full", "ours/vanilla (cold)",
+         "ours/vanilla (full)", "no change", "vanilla rebuild", "ours rebuild",
+         "rebuild / ours full"],
+        [[f"{r['n']:,}", secs(r["vanilla_cpu"]), secs(r["cold_cpu"]), secs(r["full_cpu"]),
+          ratio(r["cold_cpu"], r["vanilla_cpu"]), ratio(r["full_cpu"], r["vanilla_cpu"]),
+          secs(r["noop_cpu"]), secs(r["vanilla_rebuild_cpu"]), secs(r["rebuild_cpu"]),
+          frac(r["rebuild_cpu"], r["full_cpu"])]
+         for r in results])
+    return (f"Build times (median wall-clock)\n\n{times}\n\n"
+            f"CPU time (median user+system, all processes of the build)\n\n{cpu}\n\n"
+            f"Memory and sizes\n\n{sizes}\n")
 
 
 def main(argv: list[str] | None = None) -> int:

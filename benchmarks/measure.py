@@ -17,6 +17,7 @@ PAGE_KB = os.sysconf("SC_PAGE_SIZE") // 1024
 @dataclass
 class Run:
     seconds: float
+    cpu: float            # user + system seconds of the process and its children
     peak_mb: float        # largest sum of RSS over the process tree, sampled
     returncode: int
     output: str
@@ -73,7 +74,8 @@ def run(cmd: list[str], *, cwd: Path | None = None, env: dict | None = None,
         proc.returncode = os.waitstatus_to_exitcode(status)
         log.seek(0)
         out = log.read()
-    return Run(seconds, max(peak, usage.ru_maxrss) / 1024, proc.returncode, out)
+    cpu = usage.ru_utime + usage.ru_stime
+    return Run(seconds, cpu, max(peak, usage.ru_maxrss) / 1024, proc.returncode, out)
 
 
 def tree_bytes(path: Path) -> int:

@@ -1,0 +1,355 @@
+"""Skip re-rendering pages whose inputs have not changed since the last build.
+
+Pelican re-renders and rewrites every page on every build, even when one
+report changed: at 5,000 reports that is most of a rebuild. This writer
+computes, for each page, a key over everything the page is made from:
+
+- the page's template and every template it extends, includes or imports
+  (their source text);
+- the value of every variable those templates name (found with Jinja's
+  `meta.find_undeclared_variables`): a report is fingerprinted through all of
+  its attributes (text, metadata, facets, related reports, ...); lists,
+  paginator pages and other objects through what they hold;
+- every plain setting, the output file name, and the source of our plugins,
+  the shared `thaireports` package and `data/`.
+
+When the key equals the one recorded for that file in the last build and the
+file on disk is still the one that build wrote (same size and mtime), the
+page is not rendered and not written; everything else (signals, Pelican's
+bookkeeping of written files) happens as before, so `content_written`
+receivers still see a correct file at that path.
+
+Templates that include other templates by a computed name cannot be
+analysed and are always rendered. RENDER_CACHE = False turns this off.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import logging
+import os
+import pickle
+from pathlib import Path
+
+from jinja2 import meta
+from pelican import signals
+from pelican.contents import Content
+from pelican.paginator import Page, Paginator
+from pelican.urlwrappers import URLWrapper
+from pelican.utils import sanitised_join
+from pelican.writers import Writer
+
+log = logging.getLogger(__name__)
+
+ROOT = Path(__file__).resolve().parents[2]
+CODE_DIRS = ("plugins", "thaireports", "data")
+VERSION = b"rendercache-1"
+# Attributes that are not part of what a page shows, or that point back at
+# the whole site.
+SKIP_ATTRS = {"_context", "settings", "_rc_fp"}
+_SIMPLE = (str, int, float, bool, type(None), bytes, dt.date, dt.datetime, dt.time,
+           dt.timedelta)
+MAX_DEPTH = 6
+
+
+def _code_digest() -> bytes:
+    import pelican
+
+    h = hashlib.sha256(VERSION + pelican.__version__.encode())
+    for d in CODE_DIRS:
+        for p in sorted((ROOT / d).rglob("*")):
+            if p.is_file() and "__pycache__" not in p.parts:
+                h.update(str(p.relative_to(ROOT)).encode())
+                h.update(p.read_bytes())
+    return h.digest()
+
+
+class Fingerprints:
+    """Stable digests of template context values for one build."""
+
+    def __init__(self):
+        self._memo: dict[int, tuple[object, bytes]] = {}
+
+    def own(self, content: Content) -> bytes:
+        """A report or page by its own attributes; other reports it points to
+        count by their source path only (see `deep`)."""
+        fp = content.__dict__.get("_rc_fp")
+        if fp is None:
+            h = hashlib.sha256(b"content")
+            for k in sorted(content.__dict__):
+                if k in SKIP_ATTRS:
+                    continue
+                h.update(k.encode())
+                h.update(self.value(content.__dict__[k], 1, shallow=True))
+            fp = h.digest()
+            content.__dict__["_rc_fp"] = fp
+        return fp
+
+    def deep(self, content: Content) -> bytes:
+        """Its own digest plus the own digests of the reports it refers to
+        (translations, related reports): a page shows their titles and links."""
+        hit = self._memo.get(id(content))
+        if hit is not None:
+            return hit[1]
+        h = hashlib.sha256(self.own(content))
+        for k in sorted(content.__dict__):
+            if k not in SKIP_ATTRS:
+                for ref in _contents_in(content.__dict__[k]):
+                    h.update(self.own(ref))
+        d = h.digest()
+        self._memo[id(content)] = (content, d)
+        return d
+
+    def value(self, v, depth: int = 0, shallow: bool = False) -> bytes:
+        t = type(v)
+        if t is str:
+            return b"s" + v.encode("utf-8", "surrogatepass") + b"\0"
+        if isinstance(v, _SIMPLE):
+            return repr((t.__name__, v)).encode()
+        if isinstance(v, Content):
+            if shallow:
+                return b"ref:" + str(getattr(v, "source_path", "")).encode()
+            return self.deep(v)
+        if depth > MAX_DEPTH:
+            return b"deep:" + type(v).__name__.encode()
+        long_lived = isinstance(v, (URLWrapper, Paginator, list, dict)) and not shallow
+        if long_lived:
+            hit = self._memo.get(id(v))
+            if hit is not None:
+                return hit[1]
+        h = hashlib.sha256(type(v).__name__.encode())
+        if isinstance(v, Page):
+            for part in (v.number, v.paginator.num_pages, v.paginator.count,
+                         v.name, v.url, v.base_name, v.base_url):
+                h.update(repr(part).encode())
+            h.update(self.value(list(v.object_list), depth + 1, shallow))
+        elif isinstance(v, Paginator):
+            for part in (v.name, v.url, v.per_page, v.num_pages, v.count):
+                h.update(repr(part).encode())
+        elif isinstance(v, dict):
+            for k in sorted(v, key=repr):
+                h.update(repr(k).encode())
+                h.update(self.value(v[k], depth + 1, shallow))
+        elif isinstance(v, (set, frozenset)):
+            for d in sorted(self.value(x, depth + 1, shallow) for x in v):
+                h.update(d)
+        elif isinstance(v, (list, tuple)):
+            for x in v:
+                h.update(self.value(x, depth + 1, shallow))
+        elif callable(v) or isinstance(v, type):
+            h.update(getattr(v, "__qualname__", type(v).__qualname__).encode())
+        elif hasattr(v, "__dict__"):
+            for k in sorted(vars(v)):
+                if k not in SKIP_ATTRS:
+                    h.update(k.encode())
+                    h.update(self.value(vars(v)[k], depth + 1, shallow))
+        else:
+            r = repr(v)
+            # A repr with an address is no stable representation: such a value
+            # makes the key unique, so the page is always rendered.
+            h.update(os.urandom(16) if " at 0x" in r else r.encode())
+        d = h.digest()
+        if long_lived:
+            self._memo[id(v)] = (v, d)
+        return d
+
+
+def _contents_in(v):
+    if isinstance(v, Content):
+        yield v
+    elif isinstance(v, (list, tuple, set, frozenset)):
+        for x in v:
+            if isinstance(x, Content):
+                yield x
+
+
+class _Template:
+    """Stands in for a Jinja template inside Writer.write_file: renders only
+    when the page's key changed."""
+
+    def __init__(self, writer: "RenderCacheMixin", template, call: bytes):
+        self._writer = writer
+        self._template = template
+        self._call = call
+
+    def __getattr__(self, name):
+        return getattr(self._template, name)
+
+    def render(self, localcontext):
+        return self._writer.render(self._template, localcontext, self._call)
+
+
+class RenderCacheMixin:
+    """Put before a Writer class (Pelican's own or another plugin's)."""
+
+    def __init__(self, output_path, settings=None):
+        super().__init__(output_path, settings=settings)
+        self._cache_file = Path(settings["CACHE_PATH"]) / "rendercache.pickle"
+        try:
+            with open(self._cache_file, "rb") as fh:
+                self._old = pickle.load(fh)
+        except (FileNotFoundError, EOFError, pickle.UnpicklingError, OSError):
+            self._old = {}
+        self._new: dict[str, tuple[bytes, int, int] | bytes] = {}
+        self._skip: set[str] = set()
+        self._chains: dict[str, tuple[bytes, frozenset] | None] = {}
+        self._fp = Fingerprints()
+        self._globals: tuple[tuple, bytes] = ((), b"")
+        self.rendered = self.skipped = 0
+        simple = {k: v for k, v in settings.items() if k.isupper()}
+        self._salt = hashlib.sha256(_code_digest() + self._fp.value(simple)).digest()
+
+    def _call_digest(self, context: dict, kwargs: dict) -> bytes:
+        """Everything a write_file call passes besides the page's own name:
+        its keyword arguments (LANG and the like, which template helpers may
+        read from the context without the template naming them) and the
+        context's upper-case entries (settings and values plugins add)."""
+        ids = tuple((k, id(v)) for k, v in context.items() if k.isupper())
+        if ids != self._globals[0]:
+            upper = {k: v for k, v in context.items() if k.isupper()}
+            self._globals = (ids, self._fp.value(upper))
+        return hashlib.sha256(self._globals[1] + self._fp.value(kwargs)).digest()
+
+    # -- keys ---------------------------------------------------------------
+    def _chain(self, template) -> tuple[bytes, frozenset] | None:
+        name = template.name
+        if name not in self._chains:
+            env = template.environment
+            h = hashlib.sha256()
+            names: set[str] = set()
+            todo, seen = [name], set()
+            try:
+                while todo:
+                    t = todo.pop()
+                    if t in seen:
+                        continue
+                    seen.add(t)
+                    src = env.loader.get_source(env, t)[0]
+                    h.update(t.encode() + b"\0" + src.encode())
+                    ast = env.parse(src)
+                    names |= meta.find_undeclared_variables(ast)
+                    for ref in meta.find_referenced_templates(ast):
+                        if ref is None:
+                            raise LookupError(f"{t} includes a template by a computed name")
+                        todo.append(ref)
+                self._chains[name] = (h.digest(), frozenset(names))
+            except Exception as exc:  # noqa: BLE001 - any doubt means: render
+                log.info("rendercache: always rendering %s (%s)", name, exc)
+                self._chains[name] = None
+        return self._chains[name]
+
+    def _key(self, template, localcontext, call: bytes) -> bytes | None:
+        chain = self._chain(template)
+        if chain is None:
+            return None
+        digest, names = chain
+        h = hashlib.sha256(self._salt + digest + call)
+        h.update(str(localcontext.get("output_file")).encode())
+        for n in sorted(names):
+            if n in localcontext:
+                h.update(n.encode() + b"\0")
+                h.update(self._fp.value(localcontext[n]))
+        return h.digest()
+
+    # -- rendering ----------------------------------------------------------
+    def render(self, template, localcontext, call: bytes):
+        name = localcontext.get("output_file")
+        key = self._key(template, localcontext, call) if name else None
+        if key is not None:
+            path = sanitised_join(self.output_path, name)
+            old = self._old.get(name)
+            if old and old[0] == key:
+                try:
+                    st = os.stat(path)
+                except FileNotFoundError:
+                    st = None
+                if st and (st.st_size, st.st_mtime_ns) == tuple(old[1:]):
+                    self._skip.add(path)
+                    self._new[name] = old
+                    self.skipped += 1
+                    return ""
+            self._new[name] = key
+        self.rendered += 1
+        return template.render(localcontext)
+
+    def write_file(self, name, template, context, *args, **kwargs):
+        if not isinstance(template, _Template):
+            template = _Template(self, template, self._call_digest(context, kwargs))
+        return super().write_file(name, template, context, *args, **kwargs)
+
+    def _open_w(self, filename, encoding, override=False):
+        if filename not in self._skip:
+            return super()._open_w(filename, encoding, override)
+        self._skip.discard(filename)
+        # Pelican's checks against writing one file twice, without touching it.
+        if filename in self._overridden_files or (filename in self._written_files
+                                                  and not override):
+            return super()._open_w(filename, encoding, override)
+        if override:
+            self._overridden_files.add(filename)
+        self._written_files.add(filename)
+        return open(os.devnull, "w", encoding=encoding)
+
+    def save(self) -> None:
+        """Record the key and the file each rendered page produced."""
+        for name, rec in list(self._new.items()):
+            if isinstance(rec, bytes):
+                try:
+                    st = os.stat(sanitised_join(self.output_path, name))
+                except FileNotFoundError:
+                    del self._new[name]
+                    continue
+                self._new[name] = (rec, st.st_size, st.st_mtime_ns)
+        self._cache_file.parent.mkdir(parents=True, exist_ok=True)
+        tmp = self._cache_file.with_suffix(".tmp")
+        with open(tmp, "wb") as fh:
+            pickle.dump(self._new, fh, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(tmp, self._cache_file)
+        log.info("rendercache: %d pages rendered, %d unchanged", self.rendered, self.skipped)
+
+
+_writers: list[RenderCacheMixin] = []
+_other_writers: list = []
+
+
+def take_over_writers(pelican_obj):
+    """Pelican uses the first writer class any plugin offers. Other plugins'
+    writers (the theme's English mirror) are asked here instead, and the
+    cache goes in front of the one they offer."""
+    for receiver in list(signals.get_writer.receivers_for(pelican_obj)):
+        if receiver is not get_writer:
+            signals.get_writer.disconnect(receiver)
+            _other_writers.append(receiver)
+
+
+def get_writer(pelican_obj):
+    base = Writer
+    for receiver in _other_writers:
+        offered = receiver(pelican_obj)
+        if isinstance(offered, type):
+            base = offered
+            break
+    if not pelican_obj.settings.get("RENDER_CACHE", True):
+        return base if base is not Writer else None
+    # Saving must come after every other `finalized` receiver (minify rewrites
+    # pages there): connecting now, once all plugins are registered, puts it last.
+    signals.finalized.connect(finalized)
+
+    class CachingWriter(RenderCacheMixin, base):
+        def __init__(self, *a, **kw):
+            super().__init__(*a, **kw)
+            # The writer is created after get_writer returns; remember it to save at the end.
+            _writers.append(self)
+
+    CachingWriter.__name__ = f"Caching{base.__name__}"
+    return CachingWriter
+
+
+def finalized(pelican_obj):
+    while _writers:
+        _writers.pop().save()
+
+
+def register():
+    signals.initialized.connect(take_over_writers)
+    signals.get_writer.connect(get_writer)
