@@ -115,6 +115,8 @@ def is_chrome(line: str) -> bool:
     if _URL_LINE.match(s):
         return False     # a plain link is kept: it often points at the photos
     words = s.split()
+    if all(w.startswith("#") for w in words):
+        return True      # a line of hashtags
     if len(s) <= 80 and all(w in _NAV_WORDS or not THAI.search(w) for w in words):
         return True
     if not THAI.search(s):

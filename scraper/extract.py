@@ -148,8 +148,12 @@ def extract(text: str, source: str = "<text>", *, hints: Hints | None = None,
                 images.append(url)
             continue
         mentions = find_dates(line) if any(ch.isdigit() for ch in line) else []
-        if mentions and dates.is_date_only(line, mentions):
-            kind[i] = "stamp"       # `Saturday, April 6, 2024`, `10 ธ.ค. 2564, 09:11`
+        if mentions and (dates.is_date_only(line, mentions)
+                         or (not chrome.THAI.search(line) and dates._PUB_CUE.search(line[: mentions[0].pos]))):
+            # `Saturday, April 6, 2024`, `10 ธ.ค. 2564, 09:11`, `Posted on March 12, 2024 by admin`
+            kind[i] = "stamp"
+            if mentions[0].start and not dates.is_date_only(line, mentions):
+                stamp_dates.append(mentions[0].start)
             continue
         if chrome.is_chrome(line):
             kind[i] = "chrome"

@@ -157,8 +157,12 @@ def _strip_dateline(text: str) -> str:
     return text
 
 
+# Emoji, pins and bullets social posts put before a headline.
+_LEADING_SYMBOLS = re.compile(r"^[^\w\u0e01-\u0e4e\"“‘'(\[]+")
+
+
 def clean_headline(line: str) -> str:
-    t = re.sub(r"\s+", " ", line).strip()
+    t = _LEADING_SYMBOLS.sub("", re.sub(r"\s+", " ", line).strip())
     if _BREADCRUMB.match(t) and len(_BREADCRUMB.sub("", t)) >= 10:
         t = _BREADCRUMB.sub("", t)
     t = _strip_dateline(t)

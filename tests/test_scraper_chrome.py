@@ -67,3 +67,12 @@ def test_masthead_counter_and_site_name_are_not_the_headline():
     r = extract(text, "t")
     assert r.title == "เวทีธรรมนูญตำบลสุจริต จังหวัดน่าน"
     assert "อ่านแล้ว" not in r.body and "สำนักงานคณะกรรมการป้องกัน" not in r.body
+
+
+def test_social_post_emoji_hashtags_and_blog_stamp():
+    text = (f"Posted on March 12, 2024 by admin\n\n📌 เวทีธรรมนูญตำบลสุจริต จังหวัดน่าน\n\n{REPORT} 👏👏\n\n"
+            "#ป.ป.ช. #ต้านทุจริต #ธรรมนูญตำบล\n\nShare this:\nTwitter\nLike Loading...\n")
+    r = extract(text, "t")
+    assert r.title == "เวทีธรรมนูญตำบลสุจริต จังหวัดน่าน"
+    assert r.published.isoformat() == "2024-03-12" and r.date.isoformat() == "2024-03-12"
+    assert r.body.strip() == REPORT + " 👏👏"
