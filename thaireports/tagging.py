@@ -262,6 +262,8 @@ class _Matcher:
                 if _THAI_LETTER.search(form):
                     name = re.sub(r"^(?:จังหวัด|จ\.)\s*", "", form)
                     self.thai_names[name] = key
+                    if name.endswith(".") and len(name) <= 5:
+                        self.thai_names[name[:-1]] = key  # กทม. is also written กทม
                 else:
                     english[form] = key
             for form in e.context_only:
