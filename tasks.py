@@ -78,3 +78,18 @@ def new(c, title="", date="", province="", agencies="", programs="", folder="con
                         programs=programs)
     if status:
         raise Exit(code=status)
+
+
+@task(help={"sizes": "report counts to build, comma-separated (default 1000,5000,20000)",
+            "runs": "runs per size below 10,000 reports (default 3)",
+            "large_runs": "runs per size from 10,000 reports (default 1)",
+            "rev": "commit to benchmark, or 'worktree' (default HEAD)",
+            "scrape_only": "only the scraper benchmark", "build_only": "only the build benchmark"})
+def bench(c, sizes="1000,5000,20000", runs=3, large_runs=1, rev="HEAD", scrape_only=False,
+          build_only=False):
+    """Benchmarks: vanilla Pelican vs our build at several archive sizes, and scraper speed."""
+    if not build_only:
+        c.run(f"{PY} benchmarks/scrape.py", pty=False)
+    if not scrape_only:
+        c.run(f"{PY} benchmarks/build.py --sizes {sizes} --runs {runs} --large-runs {large_runs}"
+              f" --rev {rev}", pty=False)
