@@ -12,9 +12,11 @@ module holds only rules of Thai text structure:
 * A province name right after a province marker (`จ.`, `จังหวัด`, `อ.เมือง`,
   `ผู้ว่าฯ` …) always counts. Without one it must not be a surname (`ณ ปัตตานี`),
   a given name (`นายสุรินทร์`) or part of an institution's name written in one
-  run (`โรงแรมรอยัลภูเก็ตซิตี้`); names that are also everyday words
-  (vocabulary `context_only`, e.g. `เลย`, `ตาก`) count bare only when they
-  stand alone between spaces or punctuation.
+  run (`โรงแรมรอยัลภูเก็ตซิตี้`) or the seat of a regional office
+  (`เขต 4 (ขอนแก่น)`); names that are also everyday words (vocabulary
+  `context_only`, e.g. `เลย`, `ตาก`) count bare only when they stand alone
+  between spaces or punctuation. English names count in English sentences, not
+  as stray widget text on a Thai page.
 * Agencies flagged `needs_role` (governors, local councils) count only when the
   text gives them a role: chairing, opening, speaking, hosting, organising,
   co-signing — not attending, not being the venue.
