@@ -46,17 +46,27 @@ def _is_chrome_element(el: Tag) -> bool:
     return bool(names and _CHROME_NAME.search(names))
 
 
-def _headline(soup: BeautifulSoup) -> str | None:
-    h1 = soup.find("h1")
-    if h1 and h1.get_text(strip=True):
-        return h1.get_text(" ", strip=True)
-    og = soup.find("meta", attrs={"property": "og:title"})
-    if og and og.get("content"):
-        return og["content"].strip()
+def _thai_letters(text: str) -> int:
+    return sum(1 for ch in text if "\u0e01" <= ch <= "\u0e4e")
+
+
+def _headline(soup: BeautifulSoup, root: Tag | None, og: str | None, page_h1: str | None) -> str | None:
+    """The article's headline: a heading inside the article first (many Thai
+    CMS themes give the site's name the page's h1), then og:title, the page's
+    h1, the <title> (without `| Site`)."""
+    candidates: list[str] = []
+    if root is not None:
+        for h in root.find_all(("h1", "h2", "h3"), limit=3):
+            candidates.append(h.get_text(" ", strip=True))
+    candidates += [og or "", page_h1 or ""]
     if soup.title and soup.title.string:
-        # `Headline | Site name`: keep the part with the most Thai letters.
         parts = _SITE_SEP.split(soup.title.string.strip())
-        return max(parts, key=lambda p: sum(1 for ch in p if "\u0e00" <= ch <= "\u0e7f"))
+        candidates.append(max(parts, key=_thai_letters))
+    from .extract import _is_banner
+    for c in candidates:
+        c = c.strip()
+        if len(c) >= 12 and _thai_letters(c) >= 8 and not _is_banner(c):
+            return c
     return None
 
 
@@ -122,8 +132,11 @@ def _text(root: Tag) -> str:
 def html_to_text(html: str, base_url: str | None = None) -> tuple[str, Hints]:
     """The text of the page's article and the hints its markup gives."""
     soup = BeautifulSoup(html, "lxml")
-    title = _headline(soup)
     published = _published(soup)
+    og_el = soup.find("meta", attrs={"property": "og:title"})
+    og = og_el.get("content") if og_el else None
+    h1 = soup.find("h1")
+    page_h1 = h1.get_text(" ", strip=True) if h1 else None
     for el in soup.find_all(True):
         if el.decomposed:
             continue
@@ -137,6 +150,7 @@ def html_to_text(html: str, base_url: str | None = None) -> tuple[str, Hints]:
         if found and len(found.get_text(strip=True)) > 200:
             root = found
             break
+    title = _headline(soup, root, og, page_h1)
     root = root or soup.body or soup
     images = _images(root, base_url)
     text = _text(root)

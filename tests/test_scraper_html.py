@@ -74,3 +74,17 @@ def test_utf8_news_page_keeps_the_article_and_drops_its_furniture():
 def test_inputs_that_are_not_reports_get_a_reason(data, reason):
     with pytest.raises(NotAReport, match=reason):
         record_from_bytes(data, "input.bin")
+
+
+def test_headline_inside_the_article_wins_over_a_site_name_h1():
+    html = """<html><head><meta charset="utf-8"><title>สำนักงานวัฒนธรรมจังหวัดน่าน</title></head><body>
+    <h1 class="site-title">สำนักงานวัฒนธรรมจังหวัดน่าน</h1>
+    <div class="menu"><a>หน้าแรก</a> <a>ข่าวกิจกรรม</a></div>
+    <div class="content"><h2>วัฒนธรรมจังหวัดน่านจัดเวทีขับเคลื่อนชุมชนคุณธรรม</h2>
+    <p>วันที่ 20 มกราคม 2567 สำนักงานวัฒนธรรมจังหวัดน่าน จัดเวทีขับเคลื่อนชุมชนคุณธรรมน้อมนำหลักปรัชญาของเศรษฐกิจพอเพียง
+    ณ หอประชุมอำเภอเมืองน่าน จังหวัดน่าน มีผู้นำชุมชนเข้าร่วมประมาณ 80 คน</p>
+    <p>ทั้งนี้ เพื่อให้ชุมชนคุณธรรมทุกแห่งในจังหวัดน่านมีแผนการดำเนินงานต่อเนื่อง</p></div></body></html>"""
+    r = record_from_bytes(html.encode(), "page.html")
+    assert r.title == "วัฒนธรรมจังหวัดน่านจัดเวทีขับเคลื่อนชุมชนคุณธรรม"
+    assert r.date == dt.date(2024, 1, 20) and r.participants == 80
+    assert "หน้าแรก" not in r.body and r.title not in r.body
