@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
+import pelicanconf
 from support import FIXTURES, ROOT, build_site
 
 from thaireports.checking import check_tree
@@ -21,6 +24,24 @@ def build_published(out: Path, **extra):
     settings = {"DEFAULT_PAGINATION": 2, **extra}
     return build_site(FACET_CONTENT, out, settings="publishconf.py", extra=settings,
                       env={"SITEURL": SITEURL})
+
+
+# Tests about validation and counting skip the plugins that make images and
+# the search index: they change nothing there and take most of a build.
+QUICK_PLUGINS = [p for p in pelicanconf.PLUGINS if p not in ("images", "search")]
+
+
+def build_quick(content: Path, out: Path, *, check: bool = True, extra: dict | None = None):
+    return build_site(content, out, check=check, extra={"PLUGINS": QUICK_PLUGINS, **(extra or {})})
+
+
+@pytest.fixture(scope="session")
+def published_fixture_site(tmp_path_factory):
+    """The fixture archive built once per test session, with every plugin;
+    (output folder, pelican's output)."""
+    out = tmp_path_factory.mktemp("facets-published") / "output"
+    proc = build_published(out)
+    return out, proc.stdout
 
 
 def expected_reports() -> dict[str, dict]:
@@ -55,5 +76,5 @@ def read(path: Path) -> str:
     return path.read_text(encoding="utf-8")
 
 
-__all__ = ["FACET_CONTENT", "BROKEN_CONTENT", "SITEURL", "PLURAL", "ROOT", "build_published",
-           "expected_reports", "read"]
+__all__ = ["FACET_CONTENT", "BROKEN_CONTENT", "SITEURL", "PLURAL", "ROOT", "QUICK_PLUGINS",
+           "build_published", "build_quick", "published_fixture_site", "expected_reports", "read"]

@@ -8,7 +8,7 @@ import xml.etree.ElementTree as ET
 import pytest
 from bs4 import BeautifulSoup
 
-from facet_support import SITEURL, build_published, expected_reports, read
+from facet_support import SITEURL, expected_reports, published_fixture_site, read  # noqa: F401
 
 from thaireports.vocabulary import load_vocabulary
 
@@ -16,10 +16,8 @@ ATOM = "{http://www.w3.org/2005/Atom}"
 
 
 @pytest.fixture(scope="module")
-def site(tmp_path_factory):
-    out = tmp_path_factory.mktemp("facets") / "output"
-    proc = build_published(out)
-    return out, proc.stdout
+def site(published_fixture_site):
+    return published_fixture_site
 
 
 @pytest.fixture(scope="module")

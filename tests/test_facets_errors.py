@@ -6,8 +6,7 @@ import shutil
 
 import pytest
 
-from facet_support import BROKEN_CONTENT, FACET_CONTENT, ROOT
-from support import build_site
+from facet_support import BROKEN_CONTENT, FACET_CONTENT, ROOT, build_quick
 
 
 def make_content(tmp_path, files: dict[str, str], base=None):
@@ -32,7 +31,7 @@ def shown(path) -> str:
 @pytest.fixture(scope="module")
 def broken_build(tmp_path_factory):
     out = tmp_path_factory.mktemp("broken") / "output"
-    return out, build_site(BROKEN_CONTENT, out, check=False)
+    return out, build_quick(BROKEN_CONTENT, out, check=False)
 
 
 def test_unknown_province_fails_the_build_with_path_and_line(broken_build):
@@ -52,7 +51,7 @@ def test_problems_in_several_files_are_all_reported_at_once(tmp_path):
         "b.md": "Title: ข\nDate: 2567-04-05\nPrograms: ธรรมนูญตำบล, ตำบลขาว\n\nข้อความ\n",
         "c.md": "Date: 2024-04-05\nParticipants: ประมาณ 50 คน\nSource: www.example.org\n\nข้อความ\n",
     })
-    proc = build_site(content, tmp_path / "out", check=False)
+    proc = build_quick(content, tmp_path / "out", check=False)
     assert proc.returncode != 0
     reports = content / "reports"
     for expected in [
@@ -71,7 +70,7 @@ def test_non_markdown_file_in_reports_fails_instead_of_being_skipped(tmp_path):
     content = make_content(tmp_path, {"2024/notes.txt": "Title: x\nDate: 2024-01-01\n\nx\n"},
                            base=BROKEN_CONTENT)
     (content / "reports" / "broken.md").unlink()
-    proc = build_site(content, tmp_path / "out", check=False)
+    proc = build_quick(content, tmp_path / "out", check=False)
     assert proc.returncode != 0
     assert f"{shown(content / 'reports' / '2024' / 'notes.txt')}:1: only Markdown reports (.md)" in proc.stdout
 
@@ -80,7 +79,7 @@ def test_duplicate_slugs_fail_naming_both_files(tmp_path):
     text = "Title: {t}\nDate: 2024-01-0{d}\nSlug: same-slug\nProvinces: bangkok\n\nเนื้อหา\n"
     content = make_content(tmp_path, {"x/one.md": text.format(t="หนึ่ง", d=1),
                                       "y/two.md": text.format(t="สอง", d=2)})
-    proc = build_site(content, tmp_path / "out", check=False)
+    proc = build_quick(content, tmp_path / "out", check=False)
     assert proc.returncode != 0
     one, two = shown(content / "reports" / "x" / "one.md"), shown(content / "reports" / "y" / "two.md")
     assert f"{two}:3: slug 'same-slug' is already used by {one}" in proc.stdout
@@ -90,7 +89,7 @@ def test_a_report_pelican_drops_fails_the_build_by_name(tmp_path):
     """Pelican skips a file it cannot read with only a log line; here the
     Markdown reader is switched off, so no report page is written at all."""
     content = make_content(tmp_path, {}, base=FACET_CONTENT)
-    proc = build_site(content, tmp_path / "out", check=False,
+    proc = build_quick(content, tmp_path / "out", check=False,
                       extra={"READERS": {"md": None, "rst": None}})
     assert proc.returncode != 0
     lost = shown(content / "reports" / "2024" / "2024-04-05-phitsanulok-1afdb7.md")
@@ -104,7 +103,7 @@ def test_thai_dates_and_times_in_metadata_are_accepted(tmp_path):
         "b.md": "Title: ข\nDate: 2024-04-07 13:30\nProvinces: bangkok\n\nเนื้อหา\n",
     })
     out = tmp_path / "out"
-    build_site(content, out)
+    build_quick(content, out)
     assert (out / "reports" / "2024" / "a" / "index.html").exists()
     assert (out / "reports" / "2024" / "b" / "index.html").exists()
     import json

@@ -7,7 +7,8 @@ import re
 import subprocess
 import sys
 
-from support import ROOT, build_site
+from facet_support import build_quick
+from support import ROOT
 
 from thaireports.reportfile import FIELDS, parse_report
 from thaireports.scaffold import new_report
@@ -43,7 +44,7 @@ def test_new_then_check_round_trip(tmp_path):
     # The new report builds into a page too (as a draft in development).
     out = tmp_path / "out"
     content = tmp_path
-    build_site(content, out, extra={"ARTICLE_PATHS": ["reports"]})
+    build_quick(content, out, extra={"ARTICLE_PATHS": ["reports"]})
     assert (out / "drafts" / slug / "index.html").exists()
 
 

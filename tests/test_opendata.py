@@ -11,7 +11,7 @@ import pytest
 from bs4 import BeautifulSoup
 from hypothesis import given, settings, strategies as st
 
-from facet_support import PLURAL, SITEURL, build_published, expected_reports, read
+from facet_support import PLURAL, SITEURL, expected_reports, published_fixture_site, read  # noqa: F401
 
 from thaireports.vocabulary import load_vocabulary
 
@@ -21,10 +21,8 @@ FIELDS = ["slug", "url", "title", "date", "end_date", "provinces", "agencies", "
 
 
 @pytest.fixture(scope="module")
-def out(tmp_path_factory):
-    out = tmp_path_factory.mktemp("opendata") / "output"
-    build_published(out)
-    return out
+def out(published_fixture_site):
+    return published_fixture_site[0]
 
 
 @pytest.fixture(scope="module")

@@ -89,7 +89,7 @@ def check_tree(folders, vocab: Vocabulary | None = None,
         result.problems += problems
         if checked is not None:
             result.reports.append(checked)
-            result.by_path[str(path.resolve())] = checked
+            result.by_path[os.path.realpath(path)] = checked
     result.problems += duplicate_slug_problems(result.reports)
     return result
 

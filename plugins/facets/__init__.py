@@ -52,6 +52,7 @@ class _State:
         self.facets = {}           # (kind, key) → Facet
         self.written: set[str] = set()
         self.article_generator = None
+        self.facet_generator = None
 
 
 STATE = _State()
@@ -111,11 +112,14 @@ def validate_all(generator):
 
 
 def content_init(content):
-    """content_object_init: turn a report's metadata into template-ready
-    attributes (see the brief's contract)."""
+    """content_object_init: turn a report's metadata into the attributes
+    templates and other plugins use: provinces/agencies/programs (facet
+    objects), inferred, start_date, end_date, published, participants,
+    venue, source, source_label, date_be, date_iso; `related` is filled in
+    by FacetsGenerator once every report is read."""
     if not isinstance(content, Article):
         return
-    path = os.path.abspath(content.source_path)
+    path = os.path.realpath(content.source_path)
     checked = STATE.checked.get(path)
     if checked is None:
         # A report Pelican reads that the pre-build pass did not see (a
@@ -167,7 +171,7 @@ def remember_generator(generator):
 def remember_written(path, context=None):
     article = (context or {}).get("article")
     if isinstance(article, Article):
-            STATE.written.add(os.path.abspath(article.source_path))
+        STATE.written.add(os.path.realpath(article.source_path))
 
 
 def count_pages(pelican):
@@ -178,9 +182,9 @@ def count_pages(pelican):
     settings = pelican.settings
     unpublished = set()
     if not settings.get("DRAFT_SAVE_AS"):
-        unpublished |= {os.path.abspath(a.source_path) for a in gen.drafts + gen.drafts_translations}
-    expected = [p for p in STATE.sources if str(p.resolve()) not in unpublished]
-    lost = [p for p in expected if os.path.abspath(p) not in STATE.written]
+        unpublished |= {os.path.realpath(a.source_path) for a in gen.drafts + gen.drafts_translations}
+    expected = [p for p in STATE.sources if os.path.realpath(p) not in unpublished]
+    lost = [p for p in expected if os.path.realpath(p) not in STATE.written]
     logger.info("facets: %d report files, %d report pages written", len(STATE.sources), len(STATE.written))
     if lost:
         problems = [Problem(

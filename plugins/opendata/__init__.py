@@ -9,7 +9,6 @@ import json
 import os
 
 from pelican import signals
-from pelican.contents import Article
 from pelican.generators import ArticlesGenerator
 
 from thaireports.reportfile import atomic_write
