@@ -142,3 +142,14 @@ def test_card_digest_changes_with_what_is_drawn():
     assert a.digest(("f.ttf",)) == cards.CardText("หัวข้อ", "พิษณุโลก", "5 เมษายน 2567", "คลัง").digest(("f.ttf",))
     assert a.digest(("f.ttf",)) != cards.CardText("หัวข้อใหม่", "พิษณุโลก", "5 เมษายน 2567", "คลัง").digest(("f.ttf",))
     assert a.digest(("f.ttf",)) != a.digest(("g.ttf",))
+
+
+def test_a_word_longer_than_a_line_is_cut_between_characters_not_marks(fonts):
+    bold, _ = fonts
+    font = ImageFont.truetype(bold, 68, layout_engine=ImageFont.Layout.RAQM)
+    url = "https://www.nacc.go.th/categorydetail/20190805133045361/" + "ทุจริตคอร์รัปชั่น" * 3
+    lines = cards.wrap("ดูรายละเอียด " + url, font, 600)
+    assert len(lines) >= 3 and all(font.getlength(ln) <= 600 for ln in lines)
+    assert "".join(lines).replace(" ", "") == ("ดูรายละเอียด" + url).replace(" ", "")
+    for ln in lines:
+        assert ln[0] not in "\u0e31\u0e33\u0e34\u0e35\u0e36\u0e37\u0e38\u0e39\u0e3a\u0e47\u0e48\u0e49\u0e4a\u0e4b\u0e4c"

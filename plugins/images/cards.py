@@ -18,12 +18,12 @@ from dataclasses import asdict, dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from PIL import Image, ImageDraw, ImageFont, features
+from PIL import Image, ImageChops, ImageDraw, ImageFont, features
 
 from thaireports.photos import write_bytes_atomic
 
 # Bump when the drawing changes: every card is redrawn.
-DESIGN_VERSION = 2
+DESIGN_VERSION = 3
 WIDTH, HEIGHT = 1200, 630
 MARGIN_X = 80
 BACKGROUND = (15, 52, 67)
@@ -191,31 +191,61 @@ def _clusters(word: str) -> list[str]:
 
 def wrap(text: str, font: ImageFont.FreeTypeFont, max_width: int) -> list[str]:
     """Greedy line filling, breaking only between words. A single word wider
-    than a line (a long URL) is cut between characters."""
-    measure = font.getlength
+    than a line (a long URL) is cut between characters.
+
+    Word widths are measured once and added up: Thai shaping moves marks
+    within a word but does not change the advance across a word boundary.
+    Each finished line is still measured whole, and refilled with whole-line
+    measuring on the rare miss."""
+    pieces = units(text)
+    lines = _fill(pieces, font, max_width, exact=False)
+    if all(font.getlength(line) <= max_width for line in lines):
+        return lines
+    return _fill(pieces, font, max_width, exact=True)
+
+
+def _fill(pieces: list[str], font: ImageFont.FreeTypeFont, max_width: int, *, exact: bool) -> list[str]:
+    widths: dict[str, float] = {}
+
+    def width(piece: str) -> float:
+        if piece not in widths:
+            widths[piece] = font.getlength(piece)
+        return widths[piece]
+
     lines: list[str] = []
-    line = ""
-    for piece in units(text):
+    line, w = "", 0.0
+    gap, gap_w = "", 0.0
+    for piece in pieces:
         if piece.isspace():
-            line += piece
+            if line:
+                gap, gap_w = gap + piece, gap_w + width(piece)
             continue
-        if measure((line + piece).strip()) <= max_width:
-            line += piece
-            continue
-        if line.strip():
-            lines.append(line.strip())
-            line = ""
-        if measure(piece) <= max_width:
-            line = piece
-            continue
-        for cl in _clusters(piece):
-            if line and measure(line + cl) > max_width:
+        pw = width(piece)
+        fits = (font.getlength(line + gap + piece) if exact else w + gap_w + pw) <= max_width
+        if line and fits:
+            line, w = line + gap + piece, w + gap_w + pw
+        else:
+            if line:
                 lines.append(line)
-                line = ""
-            line += cl
-    if line.strip():
-        lines.append(line.strip())
+            line, w = piece, pw
+            if pw > max_width:
+                *full, line = _split_word(piece, font, max_width)
+                lines += full
+                w = font.getlength(line)
+        gap, gap_w = "", 0.0
+    if line:
+        lines.append(line)
     return lines
+
+
+def _split_word(word: str, font: ImageFont.FreeTypeFont, max_width: int) -> list[str]:
+    out, line = [], ""
+    for cl in _clusters(word):
+        if line and font.getlength(line + cl) > max_width:
+            out.append(line)
+            line = ""
+        line += cl
+    return out + [line]
 
 
 def ellipsize(lines: list[str], max_lines: int, font: ImageFont.FreeTypeFont, max_width: int) -> list[str]:
@@ -250,17 +280,42 @@ def _fit_line(text: str, font: ImageFont.FreeTypeFont, max_width: int) -> str:
     return ellipsize(lines, 1, font, max_width)[0] if lines else ""
 
 
+RULE = (60, 96, 110)
+LEVELS = 16     # antialiasing steps per text colour: smooth to the eye
+
+
+@lru_cache(maxsize=1)
+def _palette() -> list[int]:
+    """Index 0 background, 1 accent bar, 2 rule, then LEVELS blends from the
+    background to each text colour (site name, headline, footer)."""
+    colours = [BACKGROUND, ACCENT, RULE]
+    for fg in (ACCENT, HEADLINE, MUTED):
+        colours += [tuple(round(b + (f - b) * k / LEVELS) for b, f in zip(BACKGROUND, fg))
+                    for k in range(1, LEVELS + 1)]
+    return [c for rgb in colours for c in rgb]
+
+
+def _to_index(mask: Image.Image, colour_no: int) -> Image.Image:
+    base = 3 + colour_no * LEVELS
+    lut = [0] + [base + (v * LEVELS - 1) // 255 for v in range(1, 256)]
+    return mask.point(lut)
+
+
 def render_card(card: CardText, bold: str, regular: str) -> bytes:
-    """PNG bytes of one card."""
+    """PNG bytes of one card.
+
+    Each text colour is drawn as an antialiased coverage mask and mapped
+    straight into a small palette: a palette PNG (a third of the bytes of an
+    RGB one) without the cost of quantizing a full-colour image."""
     require_raqm()
-    img = Image.new("RGB", (WIDTH, HEIGHT), BACKGROUND)
-    draw = ImageDraw.Draw(img)
-    draw.rectangle((0, 0, 16, HEIGHT), fill=ACCENT)
+    size_px = (WIDTH, HEIGHT)
     text_w = WIDTH - 2 * MARGIN_X
+    masks = [Image.new("L", size_px, 0) for _ in range(3)]
+    draws = [ImageDraw.Draw(m) for m in masks]
 
     site_font = _font(regular, 34)
-    draw.text((MARGIN_X, 92), _fit_line(printable(card.site, regular), site_font, text_w),
-              font=site_font, fill=ACCENT, anchor="ls", language="th")
+    draws[0].text((MARGIN_X, 92), _fit_line(printable(card.site, regular), site_font, text_w),
+                  font=site_font, fill=255, anchor="ls", language="th")
 
     size, lines = layout_headline(printable(card.headline, bold), bold, text_w)
     font = _font(bold, size)
@@ -269,18 +324,24 @@ def render_card(card: CardText, bold: str, regular: str) -> bytes:
     top, bottom = 130, 520
     first_baseline = top + (bottom - top - step * len(lines)) // 2 + round(size * 1.05)
     for i, line in enumerate(lines):
-        draw.text((MARGIN_X, first_baseline + i * step), line, font=font, fill=HEADLINE,
-                  anchor="ls", language="th")
+        draws[1].text((MARGIN_X, first_baseline + i * step), line, font=font, fill=255,
+                      anchor="ls", language="th")
 
     footer = "  ·  ".join(p for p in (card.places, card.date) if p)
     foot_font = _font(regular, 34)
-    draw.line((MARGIN_X, 540, WIDTH - MARGIN_X, 540), fill=(60, 96, 110), width=2)
-    draw.text((MARGIN_X, 592), _fit_line(printable(footer, regular), foot_font, text_w),
-              font=foot_font, fill=MUTED, anchor="ls", language="th")
+    draws[2].text((MARGIN_X, 592), _fit_line(printable(footer, regular), foot_font, text_w),
+                  font=foot_font, fill=255, anchor="ls", language="th")
+
+    index = _to_index(masks[0], 0)
+    for n in (1, 2):
+        index = ImageChops.lighter(index, _to_index(masks[n], n))
+    draw = ImageDraw.Draw(index)
+    draw.rectangle((0, 0, 16, HEIGHT), fill=1)
+    draw.line((MARGIN_X, 540, WIDTH - MARGIN_X, 540), fill=2, width=2)
+    img = Image.frombytes("P", size_px, index.tobytes())
+    img.putpalette(_palette())
     buf = io.BytesIO()
-    # Flat colours and antialiased text fit a 64-colour palette without
-    # visible loss: a third of the bytes of an RGB PNG, no slower to encode.
-    img.quantize(64, method=Image.Quantize.FASTOCTREE).save(buf, "PNG", compress_level=6)
+    img.save(buf, "PNG", compress_level=3)   # level 6+ costs 2.5× the time for 18 % fewer bytes
     return buf.getvalue()
 
 
