@@ -40,7 +40,18 @@ def record_from_bytes(data: bytes, source: str, *, declared: str | None = None,
         text, hints = html_to_text(text, base_url)
         if folder is not None and not base_url:
             hints = Hints(hints.title, hints.published, _local_images(hints.images, folder))
+    elif folder is not None:
+        hints = Hints(images=_photos_beside(source))
     return extract(text, source, hints=hints, require_date=require_date)
+
+
+def _photos_beside(dump: str) -> tuple[str, ...]:
+    """Photos saved next to a text dump (`report.txt` → `report/*.jpg`)."""
+    try:
+        from .images import local_images_next_to
+    except ImportError:
+        return ()
+    return tuple(local_images_next_to(dump))
 
 
 def load_record(spec: str, *, cache_dir: Path | str | None = None, allow_loopback: bool = False,

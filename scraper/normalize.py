@@ -18,7 +18,7 @@ from thaireports.slugs import report_path, report_slug
 from thaireports.thaidates import parse_date_value
 
 from .dedupe import DuplicateIndex, signature
-from .load import load_record
+from .load import is_url, load_record
 from .record import Record, ScraperError
 
 
@@ -28,6 +28,7 @@ class Outcome:
     status: str          # written | updated | unchanged | skipped | failed
     path: str | None = None
     reason: str = ""
+    notes: list[str] = field(default_factory=list)   # e.g. images left out
 
 
 @dataclass
@@ -50,8 +51,9 @@ class Result:
                 + (f" ({why})" if why else ""))
 
     def detail_lines(self) -> list[str]:
-        return [f"{o.source}: {o.status}: {o.reason}" for o in self.outcomes
-                if o.status in ("skipped", "failed")]
+        lines = [f"{o.source}: {o.status}: {o.reason}" for o in self.outcomes
+                 if o.status in ("skipped", "failed")]
+        return lines + [f"{o.source}: note: {n}" for o in self.outcomes for n in o.notes]
 
 
 def report_meta(rec: Record, images: list[str] | None = None) -> dict:
@@ -92,14 +94,19 @@ def _existing(out_dir: Path) -> tuple[dict[str, Path], DuplicateIndex]:
     return by_source, index
 
 
-def _store_images(rec: Record, slug: str, content_dir: Path) -> list[str]:
+def _store_images(rec: Record, slug: str, content_dir: Path, *, cache_dir=None,
+                  allow_loopback: bool = False, problems: list[str]) -> list[str]:
+    """The record's photos copied under content/images/<slug>/ (by
+    scraper/images.py); what it leaves out is reported, not fatal."""
     if not rec.images:
         return []
     try:
         from .images import store_images
     except ImportError:
         return []
-    return list(store_images(list(rec.images), slug, content_dir))
+    base = rec.source if is_url(rec.source) else str(Path(rec.source).parent)
+    return list(store_images(list(rec.images), slug, content_dir, base=base, cache_dir=cache_dir,
+                             allow_loopback=allow_loopback, problems=problems))
 
 
 def _failure_types():
@@ -139,13 +146,15 @@ def normalize(inputs: list[str], out_dir: Path | str, *, cache_dir=None, allow_l
         meta = report_meta(rec)
         path = existing or out_dir / report_path(rec.date or rec.published, meta["Slug"])
         meta["Slug"] = path.stem
-        meta["Images"] = _store_images(rec, path.stem, out_dir.parent)
+        notes: list[str] = []
+        meta["Images"] = _store_images(rec, path.stem, out_dir.parent, cache_dir=cache_dir,
+                                       allow_loopback=allow_loopback, problems=notes)
         text = render_report(meta, rec.body, with_fingerprint=True)
         status = "written"
         if path.exists():
             old = path.read_text(encoding="utf-8")
             if old == text:
-                result.outcomes.append(Outcome(spec, "unchanged", str(path)))
+                result.outcomes.append(Outcome(spec, "unchanged", str(path), notes=notes))
                 index.add(str(path), sig)
                 continue
             if was_edited_by_hand(old):
@@ -157,7 +166,7 @@ def normalize(inputs: list[str], out_dir: Path | str, *, cache_dir=None, allow_l
         atomic_write(path, text)
         by_source[source] = path
         index.add(str(path), sig)
-        result.outcomes.append(Outcome(spec, status, str(path)))
+        result.outcomes.append(Outcome(spec, status, str(path), notes=notes))
     if bar is not None:
         bar.close()
     return result
