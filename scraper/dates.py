@@ -19,11 +19,18 @@ from .chrome import THAI
 _STRONG_CUE = re.compile(
     r"(?:เมื่อ|วันนี้|ระหว่าง|ตั้งแต่|ช่วง|ได้จัด|จัดขึ้น|จัดงาน)[^\n]{0,28}$"
 )
+# `วันนี้ (…)`: the day of the report itself.
+_TODAY_CUE = re.compile(r"วันนี้[^\n]{0,6}$")
+# A date cited as background: a resolution, an order, a founding, a letter.
+_REFERENCE_CUE = re.compile(
+    r"(?:ตามที่|มติ|คำสั่ง|หนังสือ|ลงวันที่|ฉบับ|ประกาศ(?!เจตนารมณ์)|ก่อตั้ง|จัดตั้ง|ประกาศใช้|ตั้งแต่ปี|เมื่อปี)[^\n]{0,40}$"
+)
 _DAY_CUE = re.compile(r"(?:วันที่|(?:วัน\S{2,10}\s*)?ที่|วัน\S{2,10})\s*\(?\s*$")
 # The page's own date: posted/updated stamps, `date 2025-08-14`.
 PUB_WORDS = (
     r"(?:last\s+updated|updated|update|published|posted(?:\s+on)?|post|date|โพสต์(?:เมื่อ)?|"
-    r"อัปเดต|อัพเดท|อัพเดต|ปรับปรุง(?:ล่าสุด)?|เผยแพร่(?:เมื่อ)?|วันที่เผยแพร่|ลงข่าว|ประกาศเมื่อ)"
+    r"อัปเดต|อัพเดท|อัพเดต|ปรับปรุง(?:ล่าสุด)?|แก้ไขล่าสุด|เผยแพร่(?:เมื่อ)?|วันที่เผยแพร่|วันที่โพสต์|ลงข่าว|"
+    r"ประกาศเมื่อ|เขียนเมื่อ|บันทึกเมื่อ|ข่าววันที่)"
 )
 _PUB_CUE = re.compile(PUB_WORDS + r"\s*(?:วันที่)?\s*[:：]?\s*\[?\s*$", re.IGNORECASE)
 _CLOCK_AFTER = re.compile(r"^\s*(?:,|เวลา|-|\|)?\s*\d{1,2}:\d{2}")
@@ -47,7 +54,7 @@ _YEAR_WORD = re.compile(r"(?:ปี|ประจำปี|พ\.ศ\.?)\s*(25\d\d
 class Candidate:
     mention: DateMention
     line: int
-    rank: int          # 3 strong event cue, 2 `วันที่`/weekday, 1 bare, 0 in the headline
+    rank: int          # 4 `วันนี้`, 3 `เมื่อ…`/`ระหว่าง…`, 2 `วันที่`/weekday, 1 bare or cited, 0 headline
     published: bool    # the page's own date, not the event's
     future: bool
 
@@ -87,6 +94,10 @@ def classify(lines: list[str], headline_index: int | None = None) -> list[Candid
             future = not recurring and bool(_FUTURE_AFTER.match(after) or _FUTURE_BEFORE.search(before))
             if i == headline_index or recurring:
                 rank = 0
+            elif _REFERENCE_CUE.search(before):
+                rank = 1
+            elif _TODAY_CUE.search(before):
+                rank = 4
             elif _STRONG_CUE.search(before):
                 rank = 3
             elif _DAY_CUE.search(before) or not THAI.search(before):
