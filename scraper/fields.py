@@ -161,6 +161,26 @@ def _strip_dateline(text: str) -> str:
 _LEADING_SYMBOLS = re.compile(r"^[^\w\u0e01-\u0e4e\"“‘'(\[]+")
 
 
+_DATE_LEAD_IN = re.compile(r"(?:\s*[-–|,:/(\[]\s*|\s+)(?:เมื่อ)?(?:วันที่|ประจำวันที่|วัน\S{2,10}ที่)?\s*\(?\s*$")
+
+
+def _strip_trailing_date(t: str) -> str:
+    """`… จัดอบรมเครือข่าย (15 มี.ค. 67)` → `… จัดอบรมเครือข่าย`: the date
+    goes to the Date field, not the headline."""
+    mentions = find_dates(t)
+    if not mentions:
+        return t
+    last = mentions[-1]
+    if last.pos < 15 or t[last.stop:].strip(" )]|-–.,"):
+        return t
+    head = t[: last.pos]
+    lead = _DATE_LEAD_IN.search(head)
+    if lead:
+        head = head[: lead.start()]
+    head = re.sub(r"\s*\d{1,2}:\d{2}\s*$", "", head).rstrip(" -–|,:/(")
+    return head if thai_count(head) >= 8 else t
+
+
 def clean_headline(line: str) -> str:
     t = _LEADING_SYMBOLS.sub("", re.sub(r"\s+", " ", line).strip())
     if _BREADCRUMB.match(t) and len(_BREADCRUMB.sub("", t)) >= 10:
@@ -169,6 +189,7 @@ def clean_headline(line: str) -> str:
     m = _SITE_SUFFIX.search(t)
     if m and m.start() >= 20:
         t = t[: m.start()]
+    t = _strip_trailing_date(t)
     m = _QUOTED.match(t)
     if m and not re.search(r"[\"“”]", m.group(1)):
         t = m.group(1)

@@ -47,3 +47,15 @@ def test_headline_built_from_the_first_sentence():
     t = headline_from_sentence("สตูล / 11 มีนาคม 2568 สถาบันพัฒนาองค์กรชุมชน(องค์การมหาชน) หรือ พอช. "
                                "จัดเวทีคืนข้อมูลโครงการวิจัย ที่มุ่งเน้นการสร้างองค์ความรู้")
     assert t == "พอช. จัดเวทีคืนข้อมูลโครงการวิจัย"
+
+
+def test_headline_loses_dates_breadcrumbs_datelines_and_site_names():
+    from scraper.fields import clean_headline
+    assert clean_headline("ป.ป.ช.ลำปาง จัดอบรมเครือข่ายเฝ้าระวัง (15 มี.ค. 67)") == "ป.ป.ช.ลำปาง จัดอบรมเครือข่ายเฝ้าระวัง"
+    assert clean_headline("ผู้ว่าฯ เปิดงานวันต่อต้านคอร์รัปชัน วันที่ 9 ธันวาคม 2566") == "ผู้ว่าฯ เปิดงานวันต่อต้านคอร์รัปชัน"
+    assert clean_headline("สังคม » อ.ศรีวิไล เปิดป้ายหมู่บ้านสีขาวบ้านใหม่ชมภู") == "อ.ศรีวิไล เปิดป้ายหมู่บ้านสีขาวบ้านใหม่ชมภู"
+    assert clean_headline("สมุทรปราการ-“วันชัย”ผู้ว่าฯสมุทรปราการ ปลูกจิตสำนึกเยาวชน").startswith("“วันชัย”")
+    assert clean_headline("ป.ป.ช.แพร่ จัดอบรมเครือข่าย | สำนักข่าวภาคเหนือ") == "ป.ป.ช.แพร่ จัดอบรมเครือข่าย"
+    assert clean_headline('"ผนึกกำลังสร้างเครือข่ายผู้นำเยาวชน"') == "ผนึกกำลังสร้างเครือข่ายผู้นำเยาวชน"
+    # an announced date is part of what the headline says
+    assert clean_headline("จ.ราชบุรี เตรียมจัดงานมหกรรมเมืองน่าอยู่ 28-29 มิถุนายนนี้").endswith("มิถุนายนนี้")
