@@ -20,17 +20,19 @@ MARKDOWN_SUFFIXES = (".md", ".markdown", ".mkd", ".mdown")
 def display_path(path: Path | str) -> str:
     """A path as the contributor knows it: relative to the current folder
     (the repository root) when inside it, else as given."""
-    path = Path(path)
-    try:
-        return str(path.resolve().relative_to(Path.cwd().resolve()))
-    except ValueError:
-        return str(path)
+    absolute = os.path.abspath(path)
+    here = os.getcwd()
+    if absolute.startswith(here.rstrip(os.sep) + os.sep):
+        return os.path.relpath(absolute, here)
+    return str(path)
 
 
 def report_sources(folder: Path | str, exclude: tuple[str, ...] = ()) -> list[Path]:
     """Every file below `folder` except hidden ones (editor backups and the
     temporary files of atomic writes start with a dot)."""
-    folder = Path(folder)
+    # Real path once, so every file below has its real path (the plugin
+    # matches them with the source paths Pelican reads).
+    folder = Path(os.path.realpath(folder))
     found = []
     for dirpath, dirs, files in os.walk(folder, followlinks=True):
         dirs[:] = sorted(d for d in dirs if not d.startswith(".") and d not in exclude)
@@ -89,7 +91,7 @@ def check_tree(folders, vocab: Vocabulary | None = None,
         result.problems += problems
         if checked is not None:
             result.reports.append(checked)
-            result.by_path[os.path.realpath(path)] = checked
+            result.by_path[str(path)] = checked
     result.problems += duplicate_slug_problems(result.reports)
     return result
 
