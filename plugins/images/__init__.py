@@ -518,26 +518,11 @@ def _province_names(obj) -> list[str]:
     return out
 
 
-def _as_date(value):
-    import datetime as dt
-
-    if value is None or value == "":
-        return None
-    if isinstance(value, dt.datetime):
-        return value.date()
-    if isinstance(value, dt.date):
-        return value
-    try:
-        return dt.date.fromisoformat(str(value).strip()[:10])
-    except ValueError:
-        return None
-
-
 def card_text(obj, settings) -> cards.CardText:
-    from thaireports.thaidates import format_be_range
+    from thaireports.thaidates import format_be_range, parse_date_value
 
-    start = _as_date(getattr(obj, "date", None))
-    end = _as_date(getattr(obj, "end_date", None) or obj.metadata.get("end_date"))
+    start = parse_date_value(getattr(obj, "date", None))
+    end = parse_date_value(getattr(obj, "end_date", None) or obj.metadata.get("end_date") or None)
     return cards.CardText(headline=_plain_title(obj), places=", ".join(_province_names(obj)),
                           date=format_be_range(start, end) if start else "",
                           site=settings.get("SITENAME", ""))
@@ -569,6 +554,8 @@ def build_cards(generators, run: _Run, objs) -> int:
             run.stats["cards_cached"] += 1
         else:
             jobs.append((text, bold, regular, str(target)))
+    if len(jobs) > 1:
+        cards.words("ก")      # load the tokenizer's dictionary once, before workers fork
     run.map(cards.card_job, jobs)
     run.stats["cards_rendered"] += len(jobs)
     for obj, target, rel, text in targets:
