@@ -85,4 +85,8 @@ def main(argv: list[str] | None = None) -> int:
     s.set_defaults(func=cmd_score)
 
     args = p.parse_args(argv)
-    return args.func(args)
+    try:
+        return args.func(args)
+    except BrokenPipeError:      # `… --json | head`: the reader has what it wanted
+        sys.stderr.close()
+        return 0

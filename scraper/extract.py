@@ -16,6 +16,7 @@ from . import chrome, dates, fields
 from .record import NotAReport, Record
 
 _LIST_ITEM = re.compile(r"^[-•*▪●◦–]\s+\S")
+_ANGLE = re.compile(r"<(?=[A-Za-z/!?\u0e01-\u0e4e])")
 _MD_SPECIAL = re.compile(r"^(#|>|\+\s|=+$|-{3,}$|_{3,}$|\*{3,}$|\d+\)\s)")
 _SPACES = re.compile(r"\t")  # tabs are layout; other spaces (NBSP) are the writer's
 _PUB_PREFIX = re.compile(dates.PUB_WORDS + r"\s*(?:วันที่)?", re.IGNORECASE)
@@ -277,6 +278,8 @@ def render_body(paragraphs: list[str]) -> str:
             p = "- " + p[1:].lstrip() if p[0] != "-" else p
         elif _MD_SPECIAL.match(p):
             p = "\\" + p
+        # `<…>` in a text would be read as an HTML tag and sanitized away.
+        p = _ANGLE.sub("&lt;", p)
         if out:
             out.append("\n" if (item and prev_item) else "\n\n")
         out.append(p)
