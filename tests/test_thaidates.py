@@ -25,6 +25,8 @@ D = dt.date
     ("Saturday, April 6, 2024", D(2024, 4, 6), None),                           # English
     ("Last updated: 2022-04-07  |", D(2022, 4, 7), None),                       # ISO
     ("ระหว่างวันที่ 27-28 พ.ย.68 ณ อาคาร", D(2025, 11, 27), D(2025, 11, 28)),
+    ("วันที่ 5 เดือนเมษายน พ.ศ. 2567", D(2024, 4, 5), None),                   # formal `เดือน`
+    ("15/03/2566", D(2023, 3, 15), None),                                       # numeric d/m/BE
 ])
 def test_each_date_form(text, start, end):
     found = [m for m in find_dates(text) if m.start]

@@ -81,9 +81,9 @@ def _year(n: str) -> str:
 
 _THAI_DATE = _re.compile(
     _DAY.format(n="d1")
-    + r"(?:\s*(?P<m1>" + _MONTH + r")(?:\s*,?\s*" + _year("y1") + r")?)?"
+    + r"(?:\s*(?:เดือน\s*)?(?P<m1>" + _MONTH + r")(?:\s*,?\s*" + _year("y1") + r")?)?"
     + r"(?:" + _DASH + _DAY.format(n="d2") + r")?"
-    + r"\s*(?P<m2>" + _MONTH + r")"
+    + r"\s*(?:เดือน\s*)?(?P<m2>" + _MONTH + r")"
     + r"(?:\s*,?\s*" + _year("y2") + r")?",
     _re.IGNORECASE,
 )
