@@ -153,3 +153,13 @@ def test_a_word_longer_than_a_line_is_cut_between_characters_not_marks(fonts):
     assert "".join(lines).replace(" ", "") == ("ดูรายละเอียด" + url).replace(" ", "")
     for ln in lines:
         assert ln[0] not in "\u0e31\u0e33\u0e34\u0e35\u0e36\u0e37\u0e38\u0e39\u0e3a\u0e47\u0e48\u0e49\u0e4a\u0e4b\u0e4c"
+
+
+@pytest.mark.parametrize("text", ["ขับเคลื่อนการสร้างสังคมสุขภาวะพื้นที่ภาคเหนือตอนล่าง 1 ” เพชรบูรณ์",
+                                  "ชมรม STRONG – จิตพอเพียงต้านทุจริต", "ตำบลต่าง ๆ ทั่วจังหวัด"])
+def test_no_line_starts_with_a_closing_quote_dash_or_mai_yamok(fonts, text):
+    bold, _ = fonts
+    font = ImageFont.truetype(bold, 68, layout_engine=ImageFont.Layout.RAQM)
+    for width in range(400, 1060, 20):       # the card has 1040 px for text
+        for line in cards.wrap(text, font, width):
+            assert line[0] not in "”–ๆ", (width, line)

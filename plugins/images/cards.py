@@ -150,9 +150,10 @@ def _fallback_words(text: str) -> list[str]:
 
 
 # Never at the start of a line: closing punctuation, and (even after a space)
-# dashes and the repetition mark ๆ; never at the end of one: opening quotes.
+# dashes, closing quotes and the repetition mark ๆ; never at the end of one:
+# opening quotes.
 NO_BREAK_BEFORE = set("”’)]}»,.;:!?…%ฯ")
-GLUE_ACROSS_SPACE = set("–—ๆ")
+GLUE_ACROSS_SPACE = set("–—ๆ”’)]}»")
 NO_BREAK_AFTER = set("“‘([{«")
 
 
