@@ -64,3 +64,18 @@ def test_dates_found_are_real_dates_inside_the_text(text):
         if m.start and m.end:
             assert m.end > m.start
     parse_date_value(text)
+
+
+html_parts = st.sampled_from(["<p>", "</p>", "<div class='share'>", "</div>", "<h1>", "</h1>", "<br>", "<li>",
+                              "<img src='a.jpg' width='900'>", "<script>x</script>", "<meta charset='tis-620'>",
+                              "<nav>หน้าแรก</nav>", "&nbsp;", "&amp;", "<!-- c -->", "<title>", "</title>"])
+
+
+@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(html_parts | st.sampled_from(THAI_WORDS), max_size=60).map("".join))
+def test_arbitrary_html_never_crashes(markup):
+    page = "<html><body>" + markup + "</body></html>"
+    try:
+        check(record_from_bytes(page.encode("utf-8"), "prop.html"))
+    except NotAReport as exc:
+        assert exc.reason
