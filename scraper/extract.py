@@ -183,7 +183,9 @@ def extract(text: str, source: str = "<text>", *, hints: Hints | None = None,
         line = lines[i]
         if len(line) < _SHORT or chrome.is_caption(line) or chrome.is_credit(line) or _is_banner(line):
             continue
-        if title is None and fields.is_headline_like(line) and not _starts_with_event_date(line):
+        if title is None and fields.is_headline_like(line) and not _starts_with_event_date(line) \
+                and not (len(line) > 150 and any(m.start for m in find_dates(line))):
+            # (a long line carrying a full date is the report's first sentence)
             headline_i = i
             title = fields.clean_headline(line)
         elif title is not None and fields.same_text(line, title):

@@ -138,7 +138,7 @@ _LEADING_DATE_PHRASE = re.compile(
 )
 _TIME_PHRASE = re.compile(r"^\s*\)?\s*(?:เวลา\s*)?(?:\d{1,2}[.:]\d{2}\s*(?:-\s*\d{1,2}[.:]\d{2})?\s*(?:น\.|นาฬิกา)?)?\s*[-–,:/]?\s*")
 _PARENS = re.compile(r"\s*\((?:[^()]{1,30})\)")
-_CLAUSE_END = re.compile(r"\s+(?:ณ|ที่|และการ|เพื่อ|โดยมี|ซึ่ง|ภายใต้|ระหว่างวันที่|ในวันที่|เมื่อวันที่|วันที่)")
+_CLAUSE_END = re.compile(r"\s+(?:ณ|ที่|และการ|เพื่อ|โดย|ซึ่ง|ภายใต้|ระหว่างวันที่|ในวันที่|เมื่อวันที่|วันที่)")
 # `สถาบันพัฒนาองค์กรชุมชน หรือ พอช. จัด…`: the short name reads better.
 _ALSO_KNOWN = re.compile(r"^\S+\s+หรือ\s+(?=\S*[.A-Z])")
 # Partners named between the organiser and the verb: `X ร่วมกับ A B C จัด…`,

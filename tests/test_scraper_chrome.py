@@ -76,3 +76,12 @@ def test_social_post_emoji_hashtags_and_blog_stamp():
     assert r.title == "เวทีธรรมนูญตำบลสุจริต จังหวัดน่าน"
     assert r.published.isoformat() == "2024-03-12" and r.date.isoformat() == "2024-03-12"
     assert r.body.strip() == REPORT + " 👏👏"
+
+
+def test_page_opening_with_its_first_sentence_gets_a_built_headline():
+    first = ("ภาคีเครือข่ายธรรมาภิบาลแห่งชาติ ได้จัดโครงการอบรมหลักสูตรธรรมาภิบาลผู้นำท้องถิ่น โดยได้จัดงานขึ้นในวันที่ "
+             "6 สิงหาคม 2565 ณ ห้องประชุมกอล์ฟวิวล์ ตำบลคลองหนึ่ง อำเภอคลองหลวง จังหวัดปทุมธานี")
+    r = extract(f"{first}\n{SECOND}\n", "t")
+    assert r.title == "ภาคีเครือข่ายธรรมาภิบาลแห่งชาติ จัดโครงการอบรมหลักสูตรธรรมาภิบาลผู้นำท้องถิ่น ที่จังหวัดปทุมธานี"
+    assert r.body.startswith(first)
+    assert r.date.isoformat() == "2022-08-06"
