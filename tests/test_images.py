@@ -239,8 +239,16 @@ def test_report_page_has_responsive_pictures_with_size_lazy_loading_and_alt(site
             path = candidate.split(" ")[0]
             assert path.startswith("../../../images/"), path
             assert (site["out"] / "reports" / "2024" / SLUG / path).resolve().is_file(), path
-    # The bad inline photo is dropped, the external one left for the sanitizer.
+    # The bad inline photo and the other website's one are dropped.
     assert "truncated.jpg" not in page
+    assert "example.org" not in page
+
+
+def test_a_photo_on_another_website_is_dropped_with_a_warning(site):
+    log = log_messages(site["log"])
+    report = f"content/reports/2024/{SLUG}.md:"
+    assert re.search(rf"{re.escape(report)}\d+: the photo https://example.org/x.jpg is on another website", log)
+    assert "ภาพ https://example.org/x.jpg อยู่บนเว็บไซต์อื่น" in log
 
 
 def log_messages(log: str) -> str:

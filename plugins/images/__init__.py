@@ -9,7 +9,7 @@ CACHE_PATH/images and the output folder is only touched for missing or
 changed files, so a rebuild with unchanged photos decodes and writes nothing.
 
 Attributes set on articles (and pages for photos):
-  gallery          list of dicts: src, path, srcset, webp_srcset, sizes,
+  gallery          list of Photo: src, path, srcset, webp_srcset, sizes,
                    width, height, alt, html (ready `<picture>` markup)
   og_image         card URL (absolute when SITEURL is), og_image_width,
                    og_image_height, og_image_alt
@@ -35,7 +35,7 @@ from . import cards
 from .markup import IMG_TAG, img_attrs, picture_html, rewrite_body
 from .process import EXTENSIONS, MIME, SUFFIX, Config, Processed, cache_key, entry_dir, \
     load_cached, process_image
-from thaireports.photos import BadImage, write_bytes_atomic
+from thaireports.photos import MAX_PIXELS, MAX_SIDE, BadImage, write_bytes_atomic
 
 logger = logging.getLogger(__name__)
 
@@ -46,8 +46,8 @@ DEFAULTS = {
     "IMAGES_FORMATS": ("webp", "jpeg"),
     "IMAGES_WEBP_QUALITY": 75,
     "IMAGES_JPEG_QUALITY": 80,
-    "IMAGES_MAX_SIDE": 16383,
-    "IMAGES_MAX_PIXELS": 89_478_485,
+    "IMAGES_MAX_SIDE": MAX_SIDE,
+    "IMAGES_MAX_PIXELS": MAX_PIXELS,
     # The report column is at most ~46rem wide; gallery tiles half of it.
     "IMAGES_SIZES": "(min-width: 48rem) 46rem, 100vw",
     "IMAGES_GALLERY_SIZES": "(min-width: 48rem) 23rem, 100vw",
@@ -151,6 +151,7 @@ class _Run:
         self.out_dir = _setting(settings, "IMAGES_OUTPUT_DIR")
         self.cache = cache_dir(settings)
         self.config = _config(settings)
+        self.digest = self.config.digest()
         self.stats = {"images_processed": 0, "images_cached": 0, "images_failed": 0,
                       "cards_rendered": 0, "cards_cached": 0,
                       "files_written": 0, "files_unchanged": 0}
@@ -236,7 +237,7 @@ class _Run:
             return None
         known = index.get(str(src))
         if (known and known[:2] == [st.st_size, st.st_mtime_ns]
-                and known[2].endswith(self.config.digest())):
+                and known[2].endswith(self.digest)):
             key = known[2]
         else:
             try:
@@ -347,13 +348,14 @@ def _plain_title(obj) -> str:
 
 
 def _contents(generators) -> list:
-    objs = []
+    objs, seen = [], set()
     for g in generators:
-        for attr in ("articles", "translations", "drafts", "drafts_translations",
+        for attr in ("articles", "translations", "hidden_articles", "drafts", "drafts_translations",
                      "pages", "hidden_pages", "draft_pages", "hidden_translations",
                      "draft_translations"):
             for obj in getattr(g, attr, None) or []:
-                if obj not in objs:
+                if id(obj) not in seen:
+                    seen.add(id(obj))
                     objs.append(obj)
     return objs
 
@@ -366,6 +368,8 @@ def _report_photos(objs, run: _Run) -> tuple[dict, dict]:
         refs = []
         for origin, ref in [("meta", r) for r in _metadata_refs(obj)] + [("body", r) for r in _body_refs(obj)]:
             if not ref or ref.startswith("data:") or _is_external(ref):
+                if ref and not ref.startswith("data:"):
+                    _report_external(obj, ref, run.settings)
                 refs.append((origin, ref, None))
                 continue
             path = resolve(ref, run.content, run.images_root, obj)
@@ -392,6 +396,16 @@ def report_problem(image: Path | str, reason: BadImage, obj, ref: str, settings)
                    shown, reason.en, report, shown, reason.th, report)
 
 
+def _report_external(obj, ref: str, settings) -> None:
+    report = f"{_shown(obj.source_path, settings)}:{_ref_line(obj, ref)}"
+    logger.warning("%s: the photo %s is on another website; the archive shows only its own copies "
+                   "(readers' browsers never contact other sites): save it into "
+                   "content/images/<report-slug>/ and refer to the file\n"
+                   "%s: ภาพ %s อยู่บนเว็บไซต์อื่น คลังข่าวแสดงเฉพาะภาพที่เก็บไว้เอง "
+                   "ให้บันทึกภาพลงใน content/images/<slug ของรายงาน>/ แล้วอ้างถึงไฟล์นั้น",
+                   report, ref, report, ref)
+
+
 def build_images(generators) -> None:
     if not generators:
         return
@@ -411,8 +425,11 @@ def build_images(generators) -> None:
     published: dict[Path, dict] = {}
     for path, res in results.items():
         if isinstance(res, BadImage):
+            told = set()
             for obj, ref in users[path]:
-                report_problem(path, res, obj, ref, settings)
+                if id(obj) not in told:
+                    told.add(id(obj))
+                    report_problem(path, res, obj, ref, settings)
         else:
             published[path] = run.outputs_of(path, res)
 
@@ -433,11 +450,13 @@ def build_images(generators) -> None:
             alt = title if len(shown) == 1 else f"{title} (ภาพที่ {i} จาก {len(shown)})"
             gallery.append(Photo(_describe(published[path], ROOT_MARK, alt, gallery_sizes), obj))
         obj.gallery = gallery
-        if in_body:
+        if any(origin == "body" for origin, _, _ in refs):
             def lookup(src, _by_ref=by_ref, _title=title):
                 path = _by_ref.get(src)
                 if path is None:
-                    return "keep"        # external or data: left to the sanitizer
+                    # data: URIs are the sanitizer's business; other sites' photos
+                    # are dropped (reported above).
+                    return "keep" if not src or src.startswith("data:") else None
                 if path not in published:
                     return None          # bad photo: reported above, dropped
                 return _describe(published[path], ROOT_MARK, _title, sizes)
