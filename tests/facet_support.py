@@ -31,8 +31,10 @@ def build_published(out: Path, **extra):
 QUICK_PLUGINS = [p for p in pelicanconf.PLUGINS if p not in ("images", "search")]
 
 
-def build_quick(content: Path, out: Path, *, check: bool = True, extra: dict | None = None):
-    return build_site(content, out, check=check, extra={"PLUGINS": QUICK_PLUGINS, **(extra or {})})
+def build_quick(content: Path, out: Path, *, check: bool = True, extra: dict | None = None,
+                settings: str = "pelicanconf.py", env: dict | None = None):
+    return build_site(content, out, check=check, settings=settings, env=env,
+                      extra={"PLUGINS": QUICK_PLUGINS, **(extra or {})})
 
 
 @pytest.fixture(scope="session")

@@ -111,3 +111,15 @@ def test_thai_dates_and_times_in_metadata_are_accepted(tmp_path):
     by_slug = {r["slug"]: r for r in data["reports"]}
     assert by_slug["a"]["date"] == "2024-04-05" and by_slug["a"]["end_date"] == "2024-04-06"
     assert by_slug["b"]["date"] == "2024-04-07"
+
+
+def test_a_draft_is_not_counted_as_lost_when_drafts_are_not_published(tmp_path):
+    content = make_content(tmp_path, {
+        "a.md": "Title: ก\nDate: 2024-01-02\nProvinces: bangkok\n\nเนื้อหา\n",
+        "b.md": "Title: ข\nDate: 2024-01-03\nProvinces: bangkok\nStatus: draft\n\nเนื้อหา\n",
+    })
+    out = tmp_path / "out"
+    proc = build_quick(content, out, settings="publishconf.py", env={"SITEURL": "http://127.0.0.1:8765"})
+    assert proc.returncode == 0
+    assert (out / "reports" / "2024" / "a" / "index.html").exists()
+    assert not list(out.rglob("b/index.html"))
