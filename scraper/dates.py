@@ -32,7 +32,7 @@ PUB_WORDS = (
     r"อัปเดต|อัพเดท|อัพเดต|ปรับปรุง(?:ล่าสุด)?|แก้ไขล่าสุด|เผยแพร่(?:เมื่อ)?|วันที่เผยแพร่|วันที่โพสต์|ลงข่าว|"
     r"ประกาศเมื่อ|เขียนเมื่อ|บันทึกเมื่อ|ข่าววันที่)"
 )
-_PUB_CUE = re.compile(PUB_WORDS + r"\s*(?:วันที่)?\s*[:：]?\s*\[?\s*$", re.IGNORECASE)
+PUB_CUE = re.compile(PUB_WORDS + r"\s*(?:วันที่)?\s*[:：]?\s*\[?\s*$", re.IGNORECASE)
 _CLOCK_AFTER = re.compile(r"^\s*(?:,|เวลา|-|\|)?\s*\d{1,2}:\d{2}")
 # Something still to come, or a date that recurs every year.
 _FUTURE_AFTER = re.compile(r"^\s*(?:นี้|ที่จะถึง|ที่จะมาถึง|เป็นต้นไป)")
@@ -86,7 +86,7 @@ def classify(lines: list[str], headline_index: int | None = None) -> list[Candid
             after = line[m.stop: m.stop + 30]
             published = bool(
                 date_only
-                or _PUB_CUE.search(before)
+                or PUB_CUE.search(before)
                 or _CLOCK_AFTER.match(after)
                 or (m.text[:1].isalpha() and m.text[:1].isascii())   # `April 6, 2024`: page stamps
             )

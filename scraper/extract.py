@@ -59,7 +59,7 @@ def _split_stamp(line: str) -> tuple[str, dt.date | None]:
 def _starts_with_event_date(line: str) -> bool:
     for m in find_dates(line[:80]):
         if m.pos < 40:
-            return not dates._PUB_CUE.search(line[: m.pos])
+            return not dates.PUB_CUE.search(line[: m.pos])
     return False
 
 
@@ -113,20 +113,10 @@ def _drop_teasers(body: list[int], lines: list[str], event: dt.date | None) -> s
     return dropped
 
 
-def extract(text: str, source: str = "<text>", *, hints: Hints | None = None,
-            require_date: bool = True) -> Record:
-    """A report's record from its text. Raises NotAReport."""
-    if not isinstance(text, str):
-        raise NotAReport("input is not text")
-    hints = hints or Hints()
-    if "\x00" in text:
-        raise NotAReport("binary data, not a text report")
-    if not text.strip():
-        raise NotAReport("empty input")
-    if chrome.thai_count(text) < 20:
-        raise NotAReport("no Thai text")
-
-    lines = _lines(text)
+def _classify_lines(lines: list[str], hints: Hints) -> tuple[list[str], list[str], list[dt.date]]:
+    """Each line's kind (blank, chrome, image, stamp, text), the image links
+    found, and the publication dates of stamps. Lines whose stamp prefix was
+    split off are rewritten in place."""
     n = len(lines)
     kind = ["blank"] * n
     seen_paragraph = False
@@ -137,8 +127,7 @@ def extract(text: str, source: str = "<text>", *, hints: Hints | None = None,
             continue
         if seen_paragraph and chrome.starts_tail_section(line):
             # Related/popular/comment lists follow: the report is over.
-            for k in range(i, n):
-                kind[k] = "chrome"
+            kind[i:] = ["chrome"] * (n - i)
             break
         if chrome.thai_count(line) >= 60:
             seen_paragraph = True
@@ -149,11 +138,12 @@ def extract(text: str, source: str = "<text>", *, hints: Hints | None = None,
                 images.append(url)
             continue
         mentions = find_dates(line) if any(ch.isdigit() for ch in line) else []
-        if mentions and (dates.is_date_only(line, mentions)
-                         or (not chrome.THAI.search(line) and dates._PUB_CUE.search(line[: mentions[0].pos]))):
+        date_only = bool(mentions) and dates.is_date_only(line, mentions)
+        if date_only or (mentions and not chrome.THAI.search(line)
+                         and dates.PUB_CUE.search(line[: mentions[0].pos])):
             # `Saturday, April 6, 2024`, `10 ธ.ค. 2564, 09:11`, `Posted on March 12, 2024 by admin`
             kind[i] = "stamp"
-            if mentions[0].start and not dates.is_date_only(line, mentions):
+            if mentions[0].start and not date_only:
                 stamp_dates.append(mentions[0].start)
             continue
         if chrome.is_chrome(line):
@@ -168,32 +158,31 @@ def extract(text: str, source: str = "<text>", *, hints: Hints | None = None,
                 continue
             lines[i] = rest
         kind[i] = "text"
+    return kind, images, stamp_dates
 
-    text_idx = [i for i in range(n) if kind[i] == "text"]
-    if not text_idx:
-        raise NotAReport("no report text (only menus, widgets or dates)")
 
-    # The headline: the first substantial line, unless the text opens
-    # straight into the report's first sentence.
-    headline_i: int | None = None
-    title = None
-    if hints.title and chrome.thai_count(hints.title) >= 4:
-        title = fields.clean_headline(hints.title)
+def _find_headline(lines: list[str], text_idx: list[int], hints: Hints) -> tuple[int | None, str | None]:
+    """(line index, cleaned headline): the first substantial line, unless the
+    text opens straight into the report's first sentence (then None: a
+    headline is built from that sentence later)."""
+    title = fields.clean_headline(hints.title) if hints.title and chrome.thai_count(hints.title) >= 4 else None
     for i in text_idx:
         line = lines[i]
         if len(line) < _SHORT or chrome.is_caption(line) or chrome.is_credit(line) or _is_banner(line):
             continue
-        if title is None and fields.is_headline_like(line) and not _starts_with_event_date(line) \
+        if title is not None:
+            return (i if fields.same_text(line, title) else None), title
+        # A long line carrying a full date is the report's first sentence.
+        if fields.is_headline_like(line) and not _starts_with_event_date(line) \
                 and not (len(line) > 150 and any(m.start for m in find_dates(line))):
-            # (a long line carrying a full date is the report's first sentence)
-            headline_i = i
-            title = fields.clean_headline(line)
-        elif title is not None and fields.same_text(line, title):
-            headline_i = i
-        break
+            return i, fields.clean_headline(line)
+        return None, None
+    return None, title
 
-    # Body lines: drop repeats of the headline, labels above the text, and
-    # consecutive repeats (pages print their subtitle twice).
+
+def _body_lines(lines: list[str], text_idx: list[int], headline_i: int | None, title: str | None) -> list[int]:
+    """The report's own lines: without repeats of the headline, labels above
+    the text, and consecutive repeats (pages print their subtitle twice)."""
     body: list[int] = []
     started = False
     title_key = chrome.squash(title) if title else None
@@ -212,28 +201,51 @@ def extract(text: str, source: str = "<text>", *, hints: Hints | None = None,
         body.append(i)
     if not body:
         raise NotAReport("no report text beyond a headline")
+    return body
+
+
+def _trim_footer(body: list[int], lines: list[str]) -> list[int]:
+    """Short lines after the last real paragraph go, unless they are credits."""
+    last_long = max((k for k, i in enumerate(body) if chrome.thai_count(lines[i]) >= 40), default=len(body) - 1)
+    return [i for k, i in enumerate(body)
+            if k <= last_long or len(lines[i]) >= _SHORT or chrome.is_credit(lines[i])]
+
+
+def extract(text: str, source: str = "<text>", *, hints: Hints | None = None,
+            require_date: bool = True) -> Record:
+    """A report's record from its text. Raises NotAReport."""
+    if not isinstance(text, str):
+        raise NotAReport("input is not text")
+    hints = hints or Hints()
+    if "\x00" in text:
+        raise NotAReport("binary data, not a text report")
+    if not text.strip():
+        raise NotAReport("empty input")
+    if chrome.thai_count(text) < 20:
+        raise NotAReport("no Thai text")
+
+    lines = _lines(text)
+    kind, images, stamp_dates = _classify_lines(lines, hints)
+    text_idx = [i for i, k in enumerate(kind) if k == "text"]
+    if not text_idx:
+        raise NotAReport("no report text (only menus, widgets or dates)")
+    headline_i, title = _find_headline(lines, text_idx, hints)
+    body = _body_lines(lines, text_idx, headline_i, title)
 
     # Dates are read before the teasers are cut: the event date tells which
     # trailing lines belong to other articles.
-    date_lines = ["" if kind[i] in ("chrome", "image", "blank") else lines[i] for i in range(n)]
+    date_lines = ["" if k in ("chrome", "image", "blank") else lines[i] for i, k in enumerate(kind)]
     published_hint = hints.published or (stamp_dates[0] if stamp_dates else None)
     cands = dates.classify(date_lines, headline_i)
-    bylines = dates.stamp_lines(cands, date_lines)
-    if bylines - {headline_i}:
-        body = [i for i in body if i not in bylines]
-        if not body:
-            raise NotAReport("no report text beyond a headline and dates")
+    bylines = dates.stamp_lines(cands, date_lines) - {headline_i}
+    body = [i for i in body if i not in bylines]
     event, end, published = dates.choose(date_lines, headline_i, published_hint, cands)
     teasers = _drop_teasers(body, lines, event)
     if teasers:
         body = [i for i in body if i not in teasers]
         date_lines = [("" if i in teasers else ln) for i, ln in enumerate(date_lines)]
         event, end, published = dates.choose(date_lines, headline_i, published_hint)
-
-    # Footer: short lines after the last real paragraph, unless credits.
-    last_long = max((k for k, i in enumerate(body) if chrome.thai_count(lines[i]) >= 40), default=len(body) - 1)
-    body = [i for k, i in enumerate(body)
-            if k <= last_long or len(lines[i]) >= _SHORT or chrome.is_credit(lines[i])]
+    body = _trim_footer(body, lines)
     if not body:
         raise NotAReport("no report text beyond a headline")
 
