@@ -46,6 +46,16 @@ def _is_chrome_element(el: Tag) -> bool:
     return bool(names and _CHROME_NAME.search(names))
 
 
+def _holds_the_article(el: Tag, total: int) -> bool:
+    """A wrapper named after its sidebar (`class="has-sidebar"`) still holds
+    the article: never drop an element with the article or most of the text."""
+    if el.name in ("script", "style", "noscript", "template", "svg", "iframe", "nav", "form"):
+        return False
+    if el.find(("article", "main", "h1")) or el.find(attrs={"itemprop": "articleBody"}):
+        return True
+    return len(el.get_text(" ", strip=True)) > total * 0.5
+
+
 def _thai_letters(text: str) -> int:
     return sum(1 for ch in text if "\u0e01" <= ch <= "\u0e4e")
 
@@ -137,12 +147,11 @@ def html_to_text(html: str, base_url: str | None = None) -> tuple[str, Hints]:
     og = og_el.get("content") if og_el else None
     h1 = soup.find("h1")
     page_h1 = h1.get_text(" ", strip=True) if h1 else None
+    total = len(soup.get_text(" ", strip=True)) or 1
     for el in soup.find_all(True):
-        if el.decomposed:
+        if el.decomposed or el.name in ("html", "body"):
             continue
-        if el.name in ("html", "body"):
-            continue
-        if _is_chrome_element(el):
+        if _is_chrome_element(el) and not _holds_the_article(el, total):
             el.decompose()
     root = None
     for sel in _CONTENT_SELECTORS:

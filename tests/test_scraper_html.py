@@ -88,3 +88,15 @@ def test_headline_inside_the_article_wins_over_a_site_name_h1():
     assert r.title == "วัฒนธรรมจังหวัดน่านจัดเวทีขับเคลื่อนชุมชนคุณธรรม"
     assert r.date == dt.date(2024, 1, 20) and r.participants == 80
     assert "หน้าแรก" not in r.body and r.title not in r.body
+
+
+def test_wrapper_named_after_its_sidebar_keeps_the_article():
+    html = """<html><head><meta charset="utf-8"></head><body><div id="page" class="layout has-sidebar">
+    <div class="widget">ข่าวยอดนิยม ผู้ว่าฯ เปิดงานวันเด็ก</div>
+    <article><h1>ป.ป.ท. เขต 3 จัดประชุมเครือข่ายเฝ้าระวังการทุจริต</h1>
+    <p>วันที่ 24 พฤษภาคม 2565 สำนักงาน ป.ป.ท. เขต 3 จัดประชุมเชิงปฏิบัติการเครือข่ายภาคประชาสังคมในการป้องกันและเฝ้าระวังการทุจริต
+    ณ โรงแรมทองธารินทร์ จังหวัดกาญจนบุรี มีผู้เข้าร่วมประมาณ 60 คน</p></article></div></body></html>"""
+    r = record_from_bytes(html.encode(), "page.html")
+    assert r.title == "ป.ป.ท. เขต 3 จัดประชุมเครือข่ายเฝ้าระวังการทุจริต"
+    assert r.date == dt.date(2022, 5, 24) and r.participants == 60
+    assert "ยอดนิยม" not in r.body
