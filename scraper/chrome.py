@@ -74,6 +74,7 @@ _PLACEHOLDER = re.compile(
     r"^(?:[\w\-. ]{0,60}\." + IMAGE_EXT + r"|\w*image\w*\s*\d{6,}|(?:[A-Z]{1,3}[\s_-]?\d{4,}\s*)+|IMG[_-]?\d+)$",
     re.IGNORECASE,
 )
+_PROSE_END = re.compile(r"[.!?\"”’)]\s*$")
 _URL_LINE = re.compile(r"^<?https?://\S+>?$", re.IGNORECASE)
 
 # Credits that belong to the report even though they are short.
@@ -120,8 +121,9 @@ def is_chrome(line: str) -> bool:
     if len(s) <= 80 and all(w in _NAV_WORDS or not THAI.search(w) for w in words):
         return True
     if not THAI.search(s):
-        # A line without any Thai in a Thai report is a menu, a widget or an id.
-        return True
+        # A line without any Thai in a Thai report is a menu, a widget or an
+        # id, unless it is prose: a long sentence of many words.
+        return not (len(s) >= 60 and len(words) >= 8 and _PROSE_END.search(s))
     return False
 
 

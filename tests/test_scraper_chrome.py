@@ -85,3 +85,10 @@ def test_page_opening_with_its_first_sentence_gets_a_built_headline():
     assert r.title == "ภาคีเครือข่ายธรรมาภิบาลแห่งชาติ จัดโครงการอบรมหลักสูตรธรรมาภิบาลผู้นำท้องถิ่น ที่จังหวัดปทุมธานี"
     assert r.body.startswith(first)
     assert r.date.isoformat() == "2022-08-06"
+
+
+def test_an_english_sentence_in_the_report_is_kept():
+    quote = "The network agreed that every sub-district will publish its charter and its budget online."
+    assert not chrome.is_chrome(quote)
+    r = extract(f"เวทีธรรมนูญตำบลสุจริต จังหวัดน่าน\n\n{REPORT}\n\n{quote}\n\n{SECOND}\n", "t")
+    assert quote in r.body
