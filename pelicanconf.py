@@ -55,8 +55,8 @@ AUTHORS_SAVE_AS = ""
 DIRECT_TEMPLATES = ["index", "archives"]
 
 DEFAULT_PAGINATION = 20
-# Year archives can hold hundreds of reports: paginate them like the home page.
-PAGINATED_TEMPLATES = {"index": None, "period_archives": None}
+# Year archives can hold hundreds of reports: paginated, by a hundred.
+PAGINATED_TEMPLATES = {"index": None, "period_archives": 100}
 PAGINATION_PATTERNS = (
     (1, "{url}", "{save_as}"),
     (2, "{base_name}/page/{number}/", "{base_name}/page/{number}/index.html"),

@@ -37,7 +37,8 @@ def site(tmp_path_factory) -> Path:
     shutil.copytree(FIXTURES / "theme", content)
     shutil.copytree(ROOT / "content" / "pages", content / "pages", dirs_exist_ok=True)
     out = tmp / "output"
-    build_site(content, out, extra={"DEFAULT_PAGINATION": 2})
+    build_site(content, out, extra={"DEFAULT_PAGINATION": 2,
+                                    "PAGINATED_TEMPLATES": {"index": None, "period_archives": 2}})
     return out
 
 
@@ -52,6 +53,8 @@ def test_catalogue_has_thai_and_english_for_every_key_used():
         used |= set(re.findall(r"""_\(\s*['"]([a-z0-9_]+)['"]\s*[,)]""", tpl.read_text(encoding="utf-8")))
     # nav keys are listed as data in base.html and built as 'nav_' ~ plural in facet.html
     used |= {f"nav_{k}" for k in ("provinces", "agencies", "programs", "about")}
+    # facet_list.html builds page_name ~ '_heading' / '_intro'
+    used |= {f"{k}_{part}" for k in ("agencies", "programs") for part in ("heading", "intro")}
     missing = sorted(used - set(catalogue))
     assert missing == []
     for key, forms in catalogue.items():

@@ -137,15 +137,16 @@ def _as_date(value) -> dt.date | None:
 
 
 def format_en_range(start: dt.date, end: dt.date | None) -> str:
-    def one(d):
-        return f"{d.day} {EN_MONTHS[d.month - 1]} {d.year}"
+    """`5 April 2024`, `20–21 June 2024`, `30 June – 1 July 2025`: the parts
+    both ends share (month, year) are written once, at the end."""
+    def words(d):
+        return [str(d.day), EN_MONTHS[d.month - 1], str(d.year)]
     if not end or end == start:
-        return one(start)
-    if (start.year, start.month) == (end.year, end.month):
-        return f"{start.day}–{end.day} {EN_MONTHS[start.month - 1]} {start.year}"
-    if start.year == end.year:
-        return f"{start.day} {EN_MONTHS[start.month - 1]} – {one(end)}"
-    return f"{one(start)} – {one(end)}"
+        return " ".join(words(start))
+    first, last = words(start), words(end)
+    shared = 2 if first[1:] == last[1:] else 1 if first[2] == last[2] else 0
+    head = " ".join(first[:3 - shared])
+    return f"{head}–{' '.join(last)}" if shared == 2 else f"{head} – {' '.join(last)}"
 
 
 def event_dates(article) -> tuple[dt.date, dt.date | None]:
