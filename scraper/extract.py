@@ -16,6 +16,7 @@ from . import chrome, dates, fields
 from .record import NotAReport, Record
 
 _LIST_ITEM = re.compile(r"^[-•*▪●◦–]\s+\S")
+_MID_WORD = re.compile(r"[\u0e30-\u0e3a\u0e45\u0e47-\u0e4e]")
 _ANGLE = re.compile(r"<(?=[A-Za-z/!?\u0e01-\u0e4e])")
 _MD_SPECIAL = re.compile(r"^(#|>|\+\s|=+$|-{3,}$|_{3,}$|\*{3,}$|\d+\)\s)")
 _SPACES = re.compile(r"\t")  # tabs are layout; other spaces (NBSP) are the writer's
@@ -36,9 +37,15 @@ class Hints:
 
 def _lines(text: str) -> list[str]:
     text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\x0c", "\n")
-    out = []
+    out: list[str] = []
     for raw in text.split("\n"):
         line = chrome.strip_inline(_SPACES.sub(" ", raw)).strip()
+        if out and out[-1] and _MID_WORD.match(line) and not raw[:1].isspace():
+            # A vowel or tone mark cannot begin a word: the page wrapped
+            # the line inside one. Glue it back.
+            out[-1] += line
+            out.append("")
+            continue
         out.append(line)
     return out
 

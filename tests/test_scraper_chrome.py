@@ -92,3 +92,11 @@ def test_an_english_sentence_in_the_report_is_kept():
     assert not chrome.is_chrome(quote)
     r = extract(f"เวทีธรรมนูญตำบลสุจริต จังหวัดน่าน\n\n{REPORT}\n\n{quote}\n\n{SECOND}\n", "t")
     assert quote in r.body
+
+
+def test_a_word_wrapped_across_lines_is_glued_back():
+    text = ("ประชุมเครือข่ายเฝ้าระวังการทุจริตจังหวัดน่าน\n\nเมื่อวันที่ 5 เมษายน 2567 สำนักงาน ป.ป.ช. "
+            "จัดประชุมเครือข่ายเฝ้าระวังการทุจร\nิตในจังหวัดน่าน มีผู้เข้าร่วม 80 คน\nโดยมีผู้แทนทุกอำเภอร่วมหารือแนวทางเฝ้าระวัง\n")
+    r = extract(text, "t")
+    assert "การทุจริตในจังหวัดน่าน" in r.body
+    assert r.body.strip().split("\n\n")[1] == "โดยมีผู้แทนทุกอำเภอร่วมหารือแนวทางเฝ้าระวัง"   # a real break stays
