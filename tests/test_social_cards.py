@@ -163,3 +163,14 @@ def test_no_line_starts_with_a_closing_quote_dash_or_mai_yamok(fonts, text):
     for width in range(400, 1060, 20):       # the card has 1040 px for text
         for line in cards.wrap(text, font, width):
             assert line[0] not in "”–ๆ", (width, line)
+
+
+@pytest.mark.parametrize("headline", [LONG, "เวทีธรรมนูญตำบล", "ญู ฐุ ปี่ ฟ้ำ " * 12])
+def test_headline_ink_stays_inside_its_band(fonts, headline):
+    """Tall Thai marks above and below the line must not be clipped."""
+    bold, _ = fonts
+    size, lines = cards.layout_headline(cards.printable(headline, bold), bold, 1040)
+    font = ImageFont.truetype(bold, size, layout_engine=ImageFont.Layout.RAQM)
+    for y, line in zip(cards.baselines(size, len(lines)), lines):
+        _, top, _, bottom = font.getbbox(line, anchor="ls")
+        assert cards.HEADLINE_BAND[0] < y + top and y + bottom < cards.HEADLINE_BAND[1]
