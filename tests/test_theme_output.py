@@ -143,7 +143,9 @@ def test_year_archive_lists_that_years_reports(site):
     other = [a.get_text() for a in doc.select(".years a")]
     assert other == ["2566 (2023)", "2562 (2019)"]
     index = _html(site / "archive" / "index.html")
-    assert [h.get_text(" ", strip=True) for h in index.select("main h2")][:1] == ["2567 (2024) 3 รายงาน"]
+    years = [li.get_text(" ", strip=True) for li in index.select(".yearlist li")]
+    assert years == ["2567 (2024) · 3 รายงาน", "2566 (2023) · 2 รายงาน", "2562 (2019) · 1 รายงาน"]
+    assert len(index.select(".timeline rect")) == 6
 
 
 def test_minify_shrinks_pages_and_keeps_json_ld_identical(site):
