@@ -1,6 +1,8 @@
 """The theme's Python side: the interface message catalogue and the English
 mirror of every page (i18n), build-time data for the province map and the
 timeline (charts), and Jinja filters for Thai dates."""
+from pathlib import Path
+
 from pelican import signals
 
 from . import charts, i18n
@@ -8,7 +10,12 @@ from . import charts, i18n
 
 def _install(generator):
     env = generator.env
-    env.globals["MESSAGES"] = i18n.load_catalogue(i18n.catalogue_path(generator.settings))
+    # The catalogue and the map grid go in the shared context, not in Jinja
+    # globals: the render cache fingerprints the context's upper-case entries,
+    # so editing messages.yaml or provincegrid.yaml re-renders the pages.
+    theme = Path(generator.settings["THEME"])
+    generator.context["MESSAGES"] = i18n.load_catalogue(str(theme / "messages.yaml"))
+    generator.context["PROVINCE_GRID"] = charts.load_grid(str(theme / "provincegrid.yaml"))
     if "jinja2.ext.do" not in env.extensions:
         env.add_extension("jinja2.ext.do")
     env.globals.update(i18n.GLOBALS)

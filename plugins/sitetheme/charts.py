@@ -85,7 +85,7 @@ def facets(article, kind: str) -> list[dict]:
 def province_map(ctx, articles) -> dict:
     """Tiles for the map: entry, column/row (1-based for CSS grid), count and
     colour level; plus the legend's ranges."""
-    grid = load_grid(str(Path(ctx["THEME"]) / "provincegrid.yaml"))
+    grid = ctx["PROVINCE_GRID"]
     counts = Counter(k for a in articles for k in facet_keys(a, "province"))
     top = max(counts.values(), default=0)
     provinces = load_vocabulary().provinces

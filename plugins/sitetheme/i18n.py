@@ -42,10 +42,6 @@ def load_catalogue(path: str) -> dict[str, dict[str, str]]:
     return data
 
 
-def catalogue_path(settings) -> str:
-    return str(Path(settings["THEME"]) / "messages.yaml")
-
-
 def lang_of(ctx) -> str:
     return ctx.get("LANG") or "th"
 
