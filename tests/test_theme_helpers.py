@@ -54,6 +54,14 @@ def test_a_message_without_english_fails(tmp_path):
         i18n.load_catalogue(str(path))
 
 
+def test_a_message_defined_twice_fails_with_its_line(tmp_path):
+    path = tmp_path / "messages.yaml"
+    path.write_text("site_name: {th: คลัง, en: Archive}\nnav_home: {th: หน้าแรก, en: Home}\n"
+                    "site_name: {th: คลังข่าว, en: News archive}\n", encoding="utf-8")
+    with pytest.raises(i18n.CatalogueError, match=r"messages.yaml:3: message 'site_name' is defined twice"):
+        i18n.load_catalogue(str(path))
+
+
 @pytest.mark.parametrize("start,end,text", [
     ((2024, 4, 5), None, "5 April 2024"),
     ((2024, 4, 5), (2024, 4, 5), "5 April 2024"),

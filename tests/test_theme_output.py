@@ -18,8 +18,7 @@ from support import FIXTURES, ROOT, build_site
 
 THEME = ROOT / "theme"
 TEMPLATES = THEME / "templates"
-# Templates the theme owns outright; search.html is the search plugin's page.
-OWN_TEMPLATES = sorted(p for p in TEMPLATES.glob("*.html") if p.name != "search.html")
+OWN_TEMPLATES = sorted(TEMPLATES.glob("*.html"))
 THAI = re.compile(r"[\u0E00-\u0E7F]")
 CSP = ("default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
        "font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'")

@@ -33,9 +33,18 @@ class CatalogueError(ValueError):
 @lru_cache(maxsize=None)
 def load_catalogue(path: str) -> dict[str, dict[str, str]]:
     """`messages.yaml`: key → {th: ..., en: ...}; both languages required."""
-    data = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
+    text = Path(path).read_text(encoding="utf-8")
+    data = yaml.safe_load(text)
     if not isinstance(data, dict):
         raise CatalogueError(f"{path}: expected a mapping of message keys")
+    # YAML keeps the last of two equal keys silently; a second definition
+    # would change a text somewhere else on the site.
+    seen = set()
+    for key_node, _value in yaml.compose(text).value:
+        if key_node.value in seen:
+            raise CatalogueError(f"{path}:{key_node.start_mark.line + 1}: message {key_node.value!r} "
+                                 f"is defined twice; keep one")
+        seen.add(key_node.value)
     for key, forms in data.items():
         if not isinstance(forms, dict) or any(not str(forms.get(lang) or "").strip() for lang in LANGS):
             raise CatalogueError(f"{path}: message {key!r} needs both a th and an en text")
