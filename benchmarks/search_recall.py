@@ -1,8 +1,8 @@
 """Recall and precision of the archive's search, measured in headless Chromium,
 side by side with plain Pagefind (`pagefind[extended]`, Thai) on the same pages.
 
-    python benchmarks/search_recall.py                 # real archive + 5,000 synthetic
-    python benchmarks/search_recall.py --only real
+    python benchmarks/search_recall.py                 # content/, corpus, 5,000 synthetic
+    python benchmarks/search_recall.py --only corpus
     python benchmarks/search_recall.py --only synthetic --n 5000 --no-pagefind
 
 For every query, the reports that truly contain it are computed from the
@@ -12,8 +12,8 @@ contains a query when every space-separated part of it occurs in that text,
 compared case-insensitively with Thai and Arabic digits equal. That set is
 compared with what each search returns in the browser.
 
-The "real" archive is content/ when it holds reports, else the development
-corpus (shared/corpus: real report texts with their gold metadata)."""
+"real" is the archive's content/; "corpus" is the development corpus
+(shared/corpus: 34 real report texts from 31 sites, with their gold metadata)."""
 from __future__ import annotations
 
 import argparse
@@ -60,11 +60,14 @@ FIRST_QUERY = "ทุจริต"
 # --- archives -------------------------------------------------------------
 
 def real_content(work: Path) -> Path:
-    """content/ if it has reports, else reports made from the development
-    corpus's texts and gold records."""
-    reports = list((ROOT / "content" / "reports").rglob("*.md"))
-    if reports:
+    """content/ if it has reports, else the development corpus."""
+    if list((ROOT / "content" / "reports").rglob("*.md")):
         return ROOT / "content"
+    return corpus_content(work)
+
+
+def corpus_content(work: Path) -> Path:
+    """Reports made from the development corpus's real texts and gold records."""
     out = work / "real-content"
     shutil.rmtree(out, ignore_errors=True)
     for txt in sorted(CORPUS.glob("*.txt")):
@@ -187,17 +190,12 @@ def first_query_bytes(browser, url: str, ready_js: str) -> dict[str, int]:
     """Bytes of every response loading `url` until results show."""
     ctx = browser.new_context()
     page = ctx.new_page()
-    sizes: dict[str, int] = {}
-
-    def on_response(r):
-        try:
-            sizes[r.url] = len(r.body())
-        except Exception:
-            pass
-    page.on("response", on_response)
+    responses = []
+    page.on("response", lambda r: responses.append(r))
     page.goto(url)
-    page.wait_for_function(ready_js, timeout=120_000)
+    page.wait_for_function(f"() => ({ready_js})", timeout=120_000)   # a function: the CSP forbids eval
     page.wait_for_load_state("networkidle")
+    sizes = {r.url: len(r.body()) for r in responses if r.ok}
     ctx.close()
     return {"total": sum(sizes.values()),
             "index": sum(v for k, v in sizes.items() if "/search/index/" in k or "/_pagefind/" in k),
@@ -256,17 +254,17 @@ def pagefind_first_bytes(browser, base: str) -> dict[str, int]:
     results' data as a result list would."""
     ctx = browser.new_context()
     page = ctx.new_page()
-    sizes: dict[str, int] = {}
-    page.on("response", lambda r: sizes.__setitem__(r.url, len(r.body())) if r.ok else None)
+    responses = []
     page.goto(f"{base}/search/")
     page.wait_for_load_state("networkidle")
-    sizes.clear()
+    page.on("response", lambda r: responses.append(r))
     page.evaluate("""async ([base, q]) => {
       const pf = await import(base + '/_pagefind/pagefind.js'); await pf.init();
       const r = await pf.search(q);
       await Promise.all(r.results.slice(0, 20).map(x => x.data()));
     }""", [base, FIRST_QUERY])
     page.wait_for_load_state("networkidle")
+    sizes = {r.url: len(r.body()) for r in responses if r.ok}
     ctx.close()
     return {"total": sum(sizes.values()), "index": sum(sizes.values()), "requests": len(sizes)}
 
@@ -327,7 +325,7 @@ HEADER = (f"{'query':<24}{'truth':>6}  {'recall':>6} {'prec':>6} {'warm':>7} {'f
 
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("--only", choices=["real", "synthetic"])
+    ap.add_argument("--only", choices=["real", "corpus", "synthetic"])
     ap.add_argument("--n", type=int, default=5000, help="synthetic archive size")
     ap.add_argument("--no-pagefind", action="store_true")
     ap.add_argument("--out", type=Path, default=OUT)
@@ -340,6 +338,8 @@ def main(argv=None) -> int:
     plans = []
     if args.only in (None, "real"):
         plans.append(("real", lambda: real_content(args.out)))
+    if args.only in (None, "corpus"):
+        plans.append(("corpus", lambda: corpus_content(args.out)))
     if args.only in (None, "synthetic"):
         plans.append((f"synthetic-{args.n}",
                       lambda: args.synthetic_content or synthetic_content(args.out, args.n)))

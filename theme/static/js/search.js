@@ -363,6 +363,11 @@
     });
     var start = 0;
     if (first >= 0) start = Math.max(0, m.from[first] - EXCERPT);
+    if (start > 0) {
+      // Start after a space when one is near, rather than inside a word.
+      var space = flat.indexOf(" ", start);
+      if (space >= 0 && space - start < 25 && (first < 0 || space < m.from[first])) start = space + 1;
+    }
     var end = Math.min(flat.length, start + EXCERPT * 2 + 40);
     return (start > 0 ? "… " : "") + flat.slice(start, end) + (end < flat.length ? " …" : "");
   }
