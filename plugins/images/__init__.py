@@ -465,14 +465,17 @@ def build_images(generators) -> None:
 
     _hide_originals(generators, run, published)
     if _setting(settings, "IMAGES_SOCIAL_CARDS"):
+        photos_done = time.perf_counter()
         build_cards(generators, run, objs)
+        run.stats["cards_seconds"] = round(time.perf_counter() - photos_done, 2)
+    run.stats["seconds"] = round(time.perf_counter() - started, 2)
     run.save_stats()
     s = run.stats
     logger.info("Images: %d processed, %d from cache, %d skipped; cards: %d rendered, %d from cache; "
                 "%d files written, %d unchanged (%.1f s)",
                 s["images_processed"], s["images_cached"], s["images_failed"],
                 s["cards_rendered"], s["cards_cached"], s["files_written"], s["files_unchanged"],
-                time.perf_counter() - started)
+                s["seconds"])
 
 
 class _Linked:
