@@ -146,9 +146,23 @@ def test_long_unspaced_thai_headline_wraps_inside_360(fixture_server, page, arti
     assert box["x"] >= 0 and box["x"] + box["width"] <= 360
     line = float(page.evaluate("parseFloat(getComputedStyle(document.querySelector('article h1')).lineHeight)"))
     assert box["height"] > 4 * line, "the headline should wrap over several lines"
-    # Thai line breaking, not breaking anywhere: no line may end inside a word
-    # that the browser's dictionary keeps whole, so every line is fairly full.
     assert _overflow(page)[0] <= 360
+    # Lines break between words (the browser's Thai dictionary), not at any
+    # character: with overflow-wrap alone kicking in, lines would be flush
+    # to the edge; word breaks leave them ragged.
+    widths = page.evaluate("""() => {
+        const h = document.querySelector('article h1'), text = h.firstChild, r = document.createRange();
+        const lines = new Map();
+        for (let i = 0; i < text.length; i++) {
+            r.setStart(text, i); r.setEnd(text, i + 1);
+            const b = r.getBoundingClientRect();
+            if (b.width === 0) continue;
+            const top = Math.round(b.top);
+            lines.set(top, Math.max(lines.get(top) || 0, b.right));
+        }
+        return [...lines.values()];
+    }""")
+    assert len(widths) >= 5 and len({round(w) for w in widths}) > 2
     h1.screenshot(path=str(artifacts / "theme-long-headline-360.png"))
 
 
