@@ -248,3 +248,30 @@ def test_without_javascript_the_page_offers_browsing(browser, site_url):
     assert any("archive/" in h for h in hrefs)
     assert any("/province/" in h or "/provinces/" in h for h in hrefs), hrefs
     ctx.close()
+
+
+def test_real_archive_queries_find_every_report_that_contains_them(page, dev_server, dev_site):
+    """On the archive's own content/: for words from its reports, the page
+    shows exactly the reports whose text (title, body, facet names) holds them."""
+    import json
+
+    from thaireports.thaitext import search_form
+
+    index = dev_site / "search" / "index"
+    docs = [json.loads(p.read_text(encoding="utf-8")) for p in (index / "d").glob("*.json")]
+    if not docs:
+        pytest.skip("content/ has no reports yet")
+    texts = {d["u"]: search_form("\n".join([d["t"], d["x"], *d["n"]])) for d in docs}
+    page.goto(f"{dev_server}/search/")
+    for query in ["ทุจริต", "คุณธรรม", "ธรรมนูญตำบล", "เครือข่าย", "ป.ป.ช.", "๒๕๖๗", "2566", "NACC"]:
+        want = {u for u, t in texts.items() if all(term in t for term in search_form(query).split(" "))}
+        page.fill("#search-q", query)
+        page.press("#search-q", "Enter")
+        page.wait_for_function("q => new URL(location.href).searchParams.get('q') === q", arg=query)
+        wait(page)
+        hrefs = page.locator(".search-result h2 a").evaluate_all("els => els.map(a => a.href)")
+        got = {h.split(dev_server + "/", 1)[1] for h in hrefs}
+        assert got == want, query
+    hosts = {urlsplit(u).hostname for u in page.requested_urls}
+    assert hosts <= {"127.0.0.1"}, hosts
+    assert page.console_errors == []
