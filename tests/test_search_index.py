@@ -148,3 +148,21 @@ def test_the_build_writes_the_index_of_report_content_only(tmp_path):
     assert lookup(files, "ธรรมนูญตำบล") == {4}
     assert (out / "search" / "index.html").exists()
     assert (out / "en" / "search" / "index.html").exists()
+
+
+def test_numpy_postings_equal_the_plain_python_ones(monkeypatch):
+    """encoded_postings in several passes and batches gives exactly the sets
+    that collecting ngrams() per report gives."""
+    from collections import defaultdict
+
+    from plugins.search import indexer
+
+    texts = [search_form(f"{d.title} {d.text} รายงานที่ {i} ๒๕๖{i % 10}") for i, d in enumerate(DOCS * 7)]
+    expected = defaultdict(list)
+    for i, text in enumerate(texts):
+        for g in ngrams(text):
+            expected[g].append(i)
+    monkeypatch.setattr(indexer, "DOCS_PER_PASS", 5)
+    monkeypatch.setattr(indexer, "BATCH_DOCS", 4)
+    got = indexer.encoded_postings(texts)
+    assert {g: decode_set(c) for g, c in got.items()} == dict(expected)

@@ -135,60 +135,75 @@ def order(docs: list[SearchDoc]) -> list[SearchDoc]:
     return sorted(docs, key=lambda d: (d.date, d.url), reverse=True)
 
 
+# Reports per numpy batch, and per pass over the texts: each pass keeps only
+# the n-grams whose first character falls in its share of the alphabet, so
+# memory stays near one pass's pairs (about 180 MB) however large the archive.
+BATCH_DOCS = 1000
+DOCS_PER_PASS = 5000
+
+
 def encoded_postings(texts: list[str]) -> dict[str, str]:
     """{n-gram: encoded document set} for normalized texts (document i =
     texts[i]). Same result as collecting `ngrams()` per text, computed with
-    numpy over all texts at once: at 5,000 reports that is some 20 million
-    (n-gram, report) pairs, too many for a Python loop on every build."""
+    numpy: at 5,000 reports that is some 20 million (n-gram, report) pairs,
+    too many for a Python loop on every build."""
     import numpy as np
 
     n = len(texts)
     if not n:
         return {}
-    big = " ".join(texts)                     # a space ends every report: no n-gram spans two
-    codes = np.frombuffer(big.encode("utf-32-le"), dtype=np.uint32)
-    # Characters renumbered 1..k by a lookup table (np.unique would sort).
-    present = np.zeros(int(codes.max()) + 1, dtype=bool)
-    present[codes] = True
-    alphabet = np.flatnonzero(present)
-    rank = np.cumsum(present, dtype=np.uint64)
+    alphabet = sorted(set().union(*map(set, texts)) - {" "})
     base = len(alphabet) + 1                  # digits 1..len(alphabet): lengths never collide
     doc_bits = max(1, int(n).bit_length())
-    if base ** 4 >= 2 ** (63 - doc_bits):     # an alphabet too large to pack: rare, slow path
+    if not alphabet or base ** 4 >= 2 ** (63 - doc_bits):   # too many characters to pack: slow path
         postings: dict[str, list[int]] = defaultdict(list)
         for i, text in enumerate(texts):
             for g in ngrams(text):
                 postings[g].append(i)
         return {g: encode_set(ids, n) for g, ids in postings.items()}
-    digits = rank[codes]
-    valid = codes != ord(" ")
-    lengths = np.fromiter((len(t) + 1 for t in texts), dtype=np.int64, count=n)
-    doc_of = np.repeat(np.arange(n, dtype=np.uint64), lengths)[:len(codes)]
-    pairs = []
-    for size in (2, 3, 4):
-        m = len(codes) - size + 1
-        if m <= 0:
-            continue
-        ok = valid[:m].copy()
-        key = digits[:m].copy()
-        for j in range(1, size):
-            ok &= valid[j:j + m]
-            key = key * np.uint64(base) + digits[j:j + m]
-        pairs.append((key[ok] << np.uint64(doc_bits)) | doc_of[:m][ok])
-    combined = np.concatenate(pairs)
-    combined.sort()
-    combined = combined[np.concatenate(([True], combined[1:] != combined[:-1]))]
-    keys = combined >> np.uint64(doc_bits)
-    ids = (combined & np.uint64((1 << doc_bits) - 1)).astype(np.int64)
+    table = np.zeros(ord(alphabet[-1]) + 1, dtype=np.uint64)  # code point -> digit; 0 = space
+    table[[ord(c) for c in alphabet]] = np.arange(1, base, dtype=np.uint64)
+    passes = -(-n // DOCS_PER_PASS)
+    out: dict[str, str] = {}
+    for part in range(passes):
+        batches = []
+        for lo in range(0, n, BATCH_DOCS):
+            batch = texts[lo:lo + BATCH_DOCS]
+            codes = np.frombuffer(" ".join(batch).encode("utf-32-le"), dtype=np.uint32)
+            digits = table[codes]             # a space ends every report: no n-gram spans two
+            lengths = np.fromiter((len(t) + 1 for t in batch), dtype=np.int64, count=len(batch))
+            doc_of = np.repeat(np.arange(lo, lo + len(batch), dtype=np.uint64), lengths)[:len(codes)]
+            mine = (digits % np.uint64(passes)) == part
+            for size in (2, 3, 4):
+                m = len(codes) - size + 1
+                if m <= 0:
+                    continue
+                ok = mine[:m] & (digits[:m] != 0)
+                key = digits[:m].copy()
+                for j in range(1, size):
+                    ok &= digits[j:j + m] != 0
+                    key = key * np.uint64(base) + digits[j:j + m]
+                batches.append((key[ok] << np.uint64(doc_bits)) | doc_of[:m][ok])
+        out.update(_group(np.concatenate(batches), doc_bits, base, alphabet, n))
+    return out
+
+
+def _group(pairs, doc_bits: int, base: int, alphabet: list[str], n: int) -> dict[str, str]:
+    """Sorted (n-gram key, report) pairs → {n-gram: encoded report set}."""
+    import numpy as np
+
+    pairs.sort()
+    pairs = pairs[np.concatenate(([True], pairs[1:] != pairs[:-1]))]
+    keys = pairs >> np.uint64(doc_bits)
+    ids = (pairs & np.uint64((1 << doc_bits) - 1)).astype(np.int64)
     starts = np.flatnonzero(np.concatenate(([True], keys[1:] != keys[:-1])))
     ends = np.append(starts[1:], len(keys))
-    chars = [chr(c) for c in alphabet.tolist()]
     out: dict[str, str] = {}
     for start, end, key in zip(starts.tolist(), ends.tolist(), keys[starts].tolist()):
         gram = []
         while key:
             key, d = divmod(key, base)
-            gram.append(chars[d - 1])
+            gram.append(alphabet[d - 1])
         out["".join(reversed(gram))] = _encode_array(ids[start:end], n)
     return out
 
