@@ -93,3 +93,11 @@ def bench(c, sizes="1000,5000,20000", runs=3, large_runs=1, rev="HEAD", scrape_o
     if not scrape_only:
         c.run(f"{PY} benchmarks/build.py --sizes {sizes} --runs {runs} --large-runs {large_runs}"
               f" --rev {rev}", pty=False)
+
+
+@task(help={"only": "real, corpus or synthetic (default: all three)", "n": "synthetic archive size",
+            "no_pagefind": "skip the plain Pagefind baseline"})
+def search_bench(c, only="", n=5000, no_pagefind=False):
+    """Search recall/precision in headless Chromium, ours vs plain Pagefind."""
+    args = (f" --only {only}" if only else "") + f" --n {n}" + (" --no-pagefind" if no_pagefind else "")
+    c.run(f"{PY} benchmarks/search_recall.py{args}", pty=False)
