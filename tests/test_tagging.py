@@ -130,6 +130,11 @@ PROVINCE_CASES = [
     ("ณ ห้องนนทบุรี 1 ชั้น 3", ()),
     ("โรงเรียนสตูลวิทยา จัดนิทรรศการ", ()),
     ("สาขาธนาคารกรุงเทพ", ()),
+    # temples, markets, foundations and shops named after a province
+    ("ทอดกฐิน ณ วัดลำปาง อำเภอท่าชนะ", ()),
+    ("มอบโล่ให้วัดพิษณุโลก และมูลนิธิเชียงใหม่", ()),
+    ("แจกเอกสารที่ตลาดนครปฐม", ()),
+    ("ประชุมที่ศาลาวัด จังหวัดลำปาง", ("lampang",)),
     # ...but a place written after a venue counts
     ("ณ โรงแรมเซ็นทาราแกรนด์ กรุงเทพฯ", ("bangkok",)),
     ("ณ โรงแรมฟรายเดย์ จังหวัดอุตรดิตถ์", ("uttaradit",)),
@@ -202,6 +207,19 @@ AGENCY_CASES = [
     ("ผู้ว่าราชการจังหวัดลำปาง มอบเกียรติบัตรแก่ผู้กระทำความดี", ("provincial-office",)),
     ("มีนายอำเภอเมือง หัวหน้าส่วนราชการ และประชาชน ให้ความสนใจกิจกรรมดังกล่าว", ()),
     ("รองผู้ว่าราชการจังหวัดพะเยา ขับเคลื่อนจังหวัดคุณธรรม พ.ศ. 2566 เป็นประธานเปิด", ("provincial-office",)),
+    # the province administration acting: organiser, partner, the office carrying it out
+    ("จังหวัดลำพูน ร่วมกับสำนักงาน ป.ป.ท. เขต 5 จัดอบรมผู้นำชุมชน", ("provincial-office", "pacc")),
+    ("สำนักงานสาธารณสุขร่วมกับจังหวัดยโสธร จัดเวทีเสวนา", ("provincial-office",)),
+    ("จังหวัดสกลนคร โดยสำนักงานวัฒนธรรมจังหวัดสกลนคร จัดกิจกรรมวันพระ", ("provincial-office", "culture-office")),
+    ("จังหวัดอุทัยธานี จัดพิธีลงนามบันทึกข้อตกลง", ("provincial-office",)),
+    # ...but not the province as the place, nor inside another body's name
+    ("จัดประชุมในพื้นที่จังหวัดน่าน ร่วมกับภาคีเครือข่าย", ()),
+    ("จัดอบรม ณ โรงแรมสยาม จังหวัดสระบุรี โดยมีผู้เข้าร่วม 50 คน", ()),
+    ("ณ หอประชุมอำเภอเมือง จังหวัดชัยภูมิ จัดโดยสำนักงาน ป.ป.ช.", ("nacc",)),
+    ("ชาวบ้านใน จังหวัดพิจิตร ร่วมกับเจ้าหน้าที่ปลูกป่า", ()),
+    ("ประชาชนจังหวัดเพชรบุรี ร่วมกับเครือข่าย", ()),
+    ("สำนักงานวัฒนธรรมจังหวัดระนอง ร่วมกับ พอช. จัดงาน", ("culture-office", "codi")),
+    ("ผู้แทน 8 จังหวัดภาคเหนือ ร่วมกับ สช.", ("nhco",)),
     # an agency's abbreviation inside a program's name is the program
     ("เครือข่าย อปท.โปร่งใส หัวใจคุณธรรม", ()),
 ]
@@ -279,6 +297,15 @@ def test_rules_follow_the_vocabulary_data():
     tags = tag_text("", text, vocab)
     assert set(tags.agencies) == {"culture-office", "provincial-office"}
     assert "loei" in tags.provinces
+
+
+def test_province_administration_acting_follows_the_vocabulary_flag():
+    text = "จังหวัดอุทัยธานี ร่วมกับเครือข่ายภาคประชาชน จัดเวทีเสวนา"
+    assert tag_text("", text).agencies == ("provincial-office",)
+    raw = yaml.safe_load(DEFAULT_PATH.read_text(encoding="utf-8"))
+    for agency in raw["agencies"]:
+        agency.pop("province_administration", None)
+    assert tag_text("", text, parse_vocabulary(raw)).agencies == ()
 
 
 def test_empty_and_non_thai_text():

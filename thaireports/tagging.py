@@ -82,7 +82,7 @@ _SURNAME_BEFORE = re.compile(r"(?<![\u0e01-\u0e4e])ณ\s?$")
 # Heads of institution names: a province word written in one run after one of
 # these is part of the institution's name, not the place of the event.
 _INSTITUTION_HEADS = re.compile(
-    r"(?:โรงแรม|รีสอร์ท|มหาวิทยาลัย|ราชภัฏ|วิทยาลัย|โรงเรียน|โรงพยาบาล|ห้องประชุม|ห้อง|หอประชุม|ธนาคาร"
+    r"(?:(?<!จัง)วัด(?!ผล)|สำนักสงฆ์|มัสยิด|โบสถ์|เรือนจำ|ตลาด|มูลนิธิ|สมาคม|สหกรณ์|ห้าง|ร้าน|โรงแรม|รีสอร์ท|มหาวิทยาลัย|ราชภัฏ|วิทยาลัย|โรงเรียน|โรงพยาบาล|ห้องประชุม|ห้อง|หอประชุม|ธนาคาร"
     r"|ศูนย์การค้า|ศูนย์ประชุม|ศูนย์การประชุม|สนามกีฬา|สนามบิน|ท่าอากาศยาน|สถานี|บริษัท|ค่าย|สโมสร)")
 
 # Heads of administrative unit names (`ศูนย์ปฏิบัติการส่งเสริมธรรมาภิบาล…`).
@@ -102,6 +102,16 @@ _ACTOR_BEFORE = re.compile(r"(?:จัดขึ้นโดย|จัดโด�
 # The official's own name may follow the title: `ผู้ว่าราชการจังหวัดน่าน นายก ข เป็นประธาน`.
 _OWN_NAME_AFTER = re.compile(r"\S*\s*" + _PERSON_TITLE + r"\S+(?:\s\S+)?")
 _VENUE_BEFORE = re.compile(r"(?:(?<![\u0e01-\u0e4e])ณ(?![\u0e30-\u0e4e])|(?<![\u0e01-\u0e4e])ที่(?!ปรึกษา|ทำการ)|ห้องประชุม|หอประชุม|ศาลาประชาคม|สนามหน้า|บริเวณ)")
+# The province administration itself acting: `จังหวัดX ร่วมกับ…`, `ร่วมกับจังหวัดX`,
+# `จังหวัดX โดย…` (the office that carries it out), `จังหวัดX จัดงาน…`. `จังหวัด`
+# must open a phrase (not end a body's name, `สำนักงานวัฒนธรรมจังหวัดX`), and not
+# follow a place word (`ณ`, `ในพื้นที่`, `อำเภอเมือง`), where it only locates the event.
+_ADMIN_ACTOR_BEFORE = re.compile(r"(?:^|[\s(\[\"“'‘:,;|/\-–—]|ร่วมกับ|จัดขึ้นโดย|จัดโดย|สนับสนุนโดย)\s*จังหวัด\s?$")
+_ADMIN_PLACE_BEFORE = re.compile(
+    r"(?:(?<![\u0e01-\u0e4e])(?:ณ|ของ|ถึง|สู่|ไป|มา)|ที่|ใน|จาก|ทั่ว|แห่ง|อำเภอ\S*|อ\.\S*|ตำบล\S*|ต\.\S*"
+    r"|เขต\S*|แขวง\S*|[0-9๐-๙]+)\s*$")
+_ADMIN_ACTS_AFTER = re.compile(
+    r"\s?(?:ร่วมกับ|โดย(?!มี|เฉพาะ)|จัด(?!โดย|ขึ้น(?:\s?(?:ณ|ที่))|ที่|ทำ)|เป็นเจ้าภาพ|ลงนาม|ขับเคลื่อน|ดำเนินการ)")
 _ROLE_AFTER_CHARS = 100
 _ROLE_BEFORE_CHARS = 80
 _VENUE_BEFORE_CHARS = 40
@@ -430,6 +440,21 @@ def _has_role(text: str, o: _Occurrence) -> bool:
     return True
 
 
+def _administration_acts(text: str, province: _Occurrence) -> bool:
+    """Whether `จังหวัดX` here is the province administration doing something
+    (organising, partnering) rather than the place where the event is."""
+    line_start = text.rfind("\n", 0, province.start) + 1
+    before = text[line_start:province.start]
+    head = _ADMIN_ACTOR_BEFORE.search(before)
+    if head is None:
+        return False
+    if re.search(r"(?:ร่วมกับ|โดย)\s*จังหวัด\s?$", before):
+        return True
+    if _ADMIN_PLACE_BEFORE.search(before[:before.rfind("จังหวัด")].rstrip()):
+        return False
+    return bool(_ADMIN_ACTS_AFTER.match(text, province.end))
+
+
 _MATCHERS: dict[int, tuple[weakref.ref, _Matcher]] = {}
 
 
@@ -462,7 +487,10 @@ def tag_text(title: str, body: str, vocab: Vocabulary | None = None) -> Tags:
     title_end = len(_normalize(title or ""))
     programs = [p for p in programs if not vocab.programs[p.key].subject_only
                 or p.start < title_end or sum(q.key == p.key for q in programs) >= 2]
+    provinces = m.provinces(text, bounds)
     agencies = []
+    for key in (k for k, e in vocab.agencies.items() if e.province_administration):
+        agencies += [_Occurrence(key, p.start, p.end) for p in provinces if _administration_acts(text, p)]
     for o in m.named("agency", text, bounds):
         if any(p.start <= o.start and o.end <= p.end for p in programs):
             continue  # part of a program's name
@@ -470,7 +498,7 @@ def tag_text(title: str, body: str, vocab: Vocabulary | None = None) -> Tags:
             continue
         agencies.append(o)
     return Tags(
-        provinces=_ordered(m.provinces(text, bounds)),
+        provinces=_ordered(provinces),
         agencies=_ordered(agencies),
         programs=_ordered(programs),
     )

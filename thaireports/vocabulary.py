@@ -47,6 +47,7 @@ class Entry:
     needs_role: bool = False              # agencies: count only when given a role
     not_in_unit_names: bool = False       # not inside an administrative unit's name
     subject_only: bool = False            # programs: only as the report's subject
+    province_administration: bool = False  # agencies: `จังหวัดX` acting (organising, partnering) is this body
 
     @property
     def slug(self) -> str:
@@ -144,11 +145,12 @@ def _entries(kind: str, items, path: Path, regions: dict[str, Region]) -> dict[s
         if kind == "province" and region not in regions:
             raise VocabularyError(f"{where}: unknown region {region!r}; use one of {', '.join(regions)}")
         known = {key_field, "th", "en", "aliases", "exclude", "region", "abbr", "short_th", "short_en",
-                 "metadata_only", "context_only", "needs_role", "not_in_unit_names", "subject_only"}
+                 "metadata_only", "context_only", "needs_role", "not_in_unit_names", "subject_only",
+                 "province_administration"}
         extra = set(raw) - known
         if extra:
             raise VocabularyError(f"{where}: unknown field(s) {', '.join(sorted(extra))}")
-        for flag in ("needs_role", "not_in_unit_names", "subject_only"):
+        for flag in ("needs_role", "not_in_unit_names", "subject_only", "province_administration"):
             if flag in raw and not isinstance(raw[flag], bool):
                 raise VocabularyError(f"{where}: {flag} must be true or false, got {raw[flag]!r}")
         for name in ("aliases", "exclude", "metadata_only", "context_only"):
@@ -175,6 +177,7 @@ def _entries(kind: str, items, path: Path, regions: dict[str, Region]) -> dict[s
             needs_role=bool(raw.get("needs_role", False)),
             not_in_unit_names=bool(raw.get("not_in_unit_names", False)),
             subject_only=bool(raw.get("subject_only", False)),
+            province_administration=bool(raw.get("province_administration", False)),
         )
     return out
 
