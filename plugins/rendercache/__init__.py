@@ -43,7 +43,7 @@ log = logging.getLogger(__name__)
 
 ROOT = Path(__file__).resolve().parents[2]
 CODE_DIRS = ("plugins", "thaireports", "data")
-VERSION = b"rendercache-1"
+VERSION = b"rendercache-2"
 # Attributes that are not part of what a page shows, or that point back at
 # the whole site.
 SKIP_ATTRS = {"_context", "settings", "_rc_fp"}
@@ -112,9 +112,11 @@ class Fingerprints:
             return self.deep(v)
         if depth > MAX_DEPTH:
             return b"deep:" + type(v).__name__.encode()
-        long_lived = isinstance(v, (URLWrapper, Paginator, list, dict)) and not shallow
+        # Facet objects and lists are shared by thousands of pages: digest each
+        # once per build (the memo holds the object, so its id stays unique).
+        long_lived = isinstance(v, (URLWrapper, Paginator, list, dict))
         if long_lived:
-            hit = self._memo.get(id(v))
+            hit = self._memo.get((id(v), shallow))
             if hit is not None:
                 return hit[1]
         h = hashlib.sha256(type(v).__name__.encode())
@@ -150,7 +152,7 @@ class Fingerprints:
             h.update(os.urandom(16) if " at 0x" in r else r.encode())
         d = h.digest()
         if long_lived:
-            self._memo[id(v)] = (v, d)
+            self._memo[(id(v), shallow)] = (v, d)
         return d
 
 
@@ -187,9 +189,11 @@ class RenderCacheMixin:
         self._cache_file = Path(settings["CACHE_PATH"]) / "rendercache.pickle"
         try:
             with open(self._cache_file, "rb") as fh:
-                self._old = pickle.load(fh)
-        except (FileNotFoundError, EOFError, pickle.UnpicklingError, OSError):
-            self._old = {}
+                self._old, self._templates = pickle.load(fh)
+        except (FileNotFoundError, EOFError, pickle.UnpicklingError, OSError, ValueError,
+                TypeError):
+            self._old, self._templates = {}, {}
+        self._new_templates: dict[bytes, tuple[frozenset, tuple]] = {}
         self._new: dict[str, tuple[bytes, int, int] | bytes] = {}
         self._skip: set[str] = set()
         self._chains: dict[str, tuple[bytes, frozenset] | None] = {}
@@ -226,17 +230,28 @@ class RenderCacheMixin:
                     seen.add(t)
                     src = env.loader.get_source(env, t)[0]
                     h.update(t.encode() + b"\0" + src.encode())
-                    ast = env.parse(src)
-                    names |= meta.find_undeclared_variables(ast)
-                    for ref in meta.find_referenced_templates(ast):
-                        if ref is None:
-                            raise LookupError(f"{t} includes a template by a computed name")
-                        todo.append(ref)
+                    found, refs = self._analyse(env, src)
+                    names |= found
+                    if None in refs:
+                        raise LookupError(f"{t} includes a template by a computed name")
+                    todo.extend(refs)
                 self._chains[name] = (h.digest(), frozenset(names))
             except Exception as exc:  # noqa: BLE001 - any doubt means: render
                 log.info("rendercache: always rendering %s (%s)", name, exc)
                 self._chains[name] = None
         return self._chains[name]
+
+    def _analyse(self, env, src: str) -> tuple[frozenset, tuple]:
+        """Variables a template names and templates it pulls in; parsing is
+        the slow part, so results are kept across builds by source digest."""
+        digest = hashlib.sha256(src.encode()).digest()
+        hit = self._templates.get(digest)
+        if hit is None:
+            ast = env.parse(src)
+            hit = (frozenset(meta.find_undeclared_variables(ast)),
+                   tuple(meta.find_referenced_templates(ast)))
+        self._new_templates[digest] = hit
+        return hit
 
     def _key(self, template, localcontext, call: bytes) -> bytes | None:
         chain = self._chain(template)
@@ -303,7 +318,7 @@ class RenderCacheMixin:
         self._cache_file.parent.mkdir(parents=True, exist_ok=True)
         tmp = self._cache_file.with_suffix(".tmp")
         with open(tmp, "wb") as fh:
-            pickle.dump(self._new, fh, protocol=pickle.HIGHEST_PROTOCOL)
+            pickle.dump((self._new, self._new_templates), fh, protocol=pickle.HIGHEST_PROTOCOL)
         os.replace(tmp, self._cache_file)
         log.info("rendercache: %d pages rendered, %d unchanged", self.rendered, self.skipped)
 
