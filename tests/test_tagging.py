@@ -130,6 +130,9 @@ PROVINCE_CASES = [
     ("ณ ห้องนนทบุรี 1 ชั้น 3", ()),
     ("โรงเรียนสตูลวิทยา จัดนิทรรศการ", ()),
     ("สาขาธนาคารกรุงเทพ", ()),
+    # a live relay names where the broadcast comes from, not where the event is
+    ("ร่วมชมการถ่ายทอดสดจากกรุงเทพมหานคร ณ ศาลากลางจังหวัดยะลา", ("yala",)),
+    ("ถ่ายทอดสัญญาณจากจังหวัดขอนแก่น", ()),
     # temples, markets, foundations and shops named after a province
     ("ทอดกฐิน ณ วัดลำปาง อำเภอท่าชนะ", ()),
     ("มอบโล่ให้วัดพิษณุโลก และมูลนิธิเชียงใหม่", ()),
@@ -212,6 +215,13 @@ AGENCY_CASES = [
     ("สำนักงานสาธารณสุขร่วมกับจังหวัดยโสธร จัดเวทีเสวนา", ("provincial-office",)),
     ("จังหวัดสกลนคร โดยสำนักงานวัฒนธรรมจังหวัดสกลนคร จัดกิจกรรมวันพระ", ("provincial-office", "culture-office")),
     ("จังหวัดอุทัยธานี จัดพิธีลงนามบันทึกข้อตกลง", ("provincial-office",)),
+    # a body sending delegates to attend has no role; one whose delegate speaks has
+    ("โดยมีผู้แทนจากสถาบันพัฒนาองค์กรชุมชน (พอช.) และประชาชนเข้าร่วม", ()),
+    ("ตัวแทนจาก ป.ป.ท. เขต 2 ร่วมงาน", ()),
+    ("ผู้แทนจากสำนักงาน ป.ป.ช. บรรยายเรื่องการป้องกันการทุจริต", ("nacc",)),
+    # `ร่วม` standing alone between two bodies is `together with`
+    ("ชมรม STRONG ร่วม อบต.หนองบัว จัดเวทีเสวนา", ("local-government",)),
+    ("ผู้เข้าร่วม อบต.ต่างๆ", ()),
     # ...but not the province as the place, nor inside another body's name
     ("จัดประชุมในพื้นที่จังหวัดน่าน ร่วมกับภาคีเครือข่าย", ()),
     ("จัดอบรม ณ โรงแรมสยาม จังหวัดสระบุรี โดยมีผู้เข้าร่วม 50 คน", ()),

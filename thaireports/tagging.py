@@ -77,6 +77,9 @@ _TITLE_BEFORE = re.compile(_PERSON_TITLE + r"$")
 # The seat of a regional office in brackets, `ป.ป.ท. เขต 4 (ขอนแก่น)`, names the
 # office, not where the event is.
 _SEAT_BEFORE = re.compile(r"(?:เขต|ภาค)\s*[0-9๐-๙]+\s*\(\s*(?:จังหวัด|จ\.)?\s*$")
+# A live relay from elsewhere (`รับสัญญาณถ่ายทอดสดจากกรุงเทพมหานคร`) names where the
+# broadcast comes from, not where the event is.
+_RELAY_BEFORE = re.compile(r"ถ่ายทอด(?:สด)?(?:สัญญาณ)?(?:มา)?จาก\s*(?:จังหวัด|จ\.)?\s*$")
 _SURNAME_BEFORE = re.compile(r"(?<![\u0e01-\u0e4e])ณ\s?$")
 
 # Heads of institution names: a province word written in one run after one of
@@ -98,8 +101,11 @@ _ROLE_AFTER = re.compile(
 _STOP_AFTER = re.compile(
     r"\n|โดยมี|พร้อมด้วย|ร่วมงาน|เข้าร่วม|ร่วมพิธี|ร่วมกิจกรรม|ร่วมประชุม|ร่วมรับฟัง|ร่วมปั่น|ผู้เข้าร่วม|สักขีพยาน"
     r"|(?:และ\s?)?" + _PERSON_TITLE)
-_ACTOR_BEFORE = re.compile(r"(?:จัดขึ้นโดย|จัดโดย|ร่วมกับ|สนับสนุนโดย|ความร่วมมือ(?:ระหว่าง|กับ|จาก)?|โดย(?!มี|เฉพาะ))")
+_ACTOR_BEFORE = re.compile(r"(?:จัดขึ้นโดย|จัดโดย|ร่วมกับ|(?<=\s)ร่วม(?=\s)|สนับสนุนโดย|ความร่วมมือ(?:ระหว่าง|กับ|จาก)?|โดย(?!มี|เฉพาะ))")
 # The official's own name may follow the title: `ผู้ว่าราชการจังหวัดน่าน นายก ข เป็นประธาน`.
+# `ผู้แทนจาก X … เข้าร่วม`: a body sending delegates to attend has no role in the event.
+_DELEGATE_BEFORE = re.compile(r"(?:ผู้แทน|ตัวแทน)\s?(?:จาก)?\s?$")
+_ABBREVIATION_BETWEEN = re.compile(r"\s*\(\s*")
 _OWN_NAME_AFTER = re.compile(r"\S*\s*" + _PERSON_TITLE + r"\S+(?:\s\S+)?")
 _VENUE_BEFORE = re.compile(r"(?:(?<![\u0e01-\u0e4e])ณ(?![\u0e30-\u0e4e])|(?<![\u0e01-\u0e4e])ที่(?!ปรึกษา|ทำการ)|ห้องประชุม|หอประชุม|ศาลาประชาคม|สนามหน้า|บริเวณ)")
 # The province administration itself acting: `จังหวัดX ร่วมกับ…`, `ร่วมกับจังหวัดX`,
@@ -308,7 +314,7 @@ class _Matcher:
             name = m.group()
             key = self.thai_names[name]
             before = text[max(0, s - 30):s]
-            if _SEAT_BEFORE.search(before):
+            if _SEAT_BEFORE.search(before) or _RELAY_BEFORE.search(before):
                 continue
             if _MARKER_BEFORE.search(before):
                 if bounds.at(e) or not _is_thai_letter(text[e:e + 1] or " "):
@@ -491,11 +497,16 @@ def tag_text(title: str, body: str, vocab: Vocabulary | None = None) -> Tags:
     agencies = []
     for key in (k for k, e in vocab.agencies.items() if e.province_administration):
         agencies += [_Occurrence(key, p.start, p.end) for p in provinces if _administration_acts(text, p)]
-    for o in m.named("agency", text, bounds):
+    dropped: list[_Occurrence] = []
+    for o in sorted(m.named("agency", text, bounds), key=lambda o: o.start):
         if any(p.start <= o.start and o.end <= p.end for p in programs):
             continue  # part of a program's name
-        if vocab.agencies[o.key].needs_role and not _has_role(text, o):
-            continue
+        if any(d.key == o.key and _ABBREVIATION_BETWEEN.fullmatch(text, d.end, o.start) for d in dropped):
+            continue  # `ผู้แทนจากสำนักงาน… (สช.)`: the bracketed abbreviation is the same mention
+        if vocab.agencies[o.key].needs_role or _DELEGATE_BEFORE.search(text, max(0, o.start - 20), o.start):
+            if not _has_role(text, o):
+                dropped.append(o)
+                continue
         agencies.append(o)
     return Tags(
         provinces=_ordered(provinces),
