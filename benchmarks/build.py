@@ -105,58 +105,44 @@ def bench_size(n: int, runs: int, work: Path, *, vanilla: bool, settings: Path,
     v_out, v_cache = work / f"site-{n}-vanilla", work / f"cache-{n}-vanilla"
     o_out, o_cache = work / f"site-{n}-ours", work / f"cache-{n}-ours"
     vanilla_settings = settings.parent / "benchmarks" / "vanillaconf.py"
-    res: dict[str, list] = {k: [] for k in (
-        "vanilla", "vanilla_rebuild", "cold", "full", "noop", "rebuild",
-        "vanilla_peak", "cold_peak", "full_peak", "rebuild_peak",
-        "vanilla_cpu", "vanilla_rebuild_cpu", "cold_cpu", "full_cpu", "noop_cpu", "rebuild_cpu")}
+    res: dict[str, list] = {}
+
+    def step(key: str, label: str, out: Path, cache: Path, conf: Path, r: int) -> None:
+        run = pelican(content, out, cache, conf, fatal=conf is not vanilla_settings)
+        res.setdefault(key, []).append(run.seconds)
+        res.setdefault(f"{key}_cpu", []).append(run.cpu)
+        res.setdefault(f"{key}_peak", []).append(run.peak_mb)
+        log(f"[{n}] run {r + 1}: {label} {run.seconds:.1f} s (cpu {run.cpu:.1f} s), "
+            f"peak {run.peak_mb:.0f} MB")
 
     for r in range(runs):
         if vanilla:
             shutil.rmtree(v_out, ignore_errors=True)
             shutil.rmtree(v_cache, ignore_errors=True)
-            run = pelican(content, v_out, v_cache, vanilla_settings, fatal=False)
-            res["vanilla"].append(run.seconds)
-            res["vanilla_cpu"].append(run.cpu)
-            res["vanilla_peak"].append(run.peak_mb)
-            log(f"[{n}] run {r + 1}: vanilla {run.seconds:.1f} s (cpu {run.cpu:.1f} s), {run.peak_mb:.0f} MB")
+            step("vanilla", "vanilla", v_out, v_cache, vanilla_settings, r)
 
         shutil.rmtree(o_out, ignore_errors=True)
         shutil.rmtree(o_cache, ignore_errors=True)
-        run = pelican(content, o_out, o_cache, settings, fatal=True)
-        res["cold"].append(run.seconds)
-        res["cold_cpu"].append(run.cpu)
-        res["cold_peak"].append(run.peak_mb)
-        log(f"[{n}] run {r + 1}: ours cold {run.seconds:.1f} s (cpu {run.cpu:.1f} s), {run.peak_mb:.0f} MB")
+        step("cold", "ours cold", o_out, o_cache, settings, r)
 
         shutil.rmtree(o_out, ignore_errors=True)
         drop_pelican_cache(o_cache)
-        run = pelican(content, o_out, o_cache, settings, fatal=True)
-        res["full"].append(run.seconds)
-        res["full_cpu"].append(run.cpu)
-        res["full_peak"].append(run.peak_mb)
-        log(f"[{n}] run {r + 1}: ours full (derived caches warm) {run.seconds:.1f} s (cpu {run.cpu:.1f} s)")
-
-        run = pelican(content, o_out, o_cache, settings, fatal=True)
-        res["noop"].append(run.seconds)
-        res["noop_cpu"].append(run.cpu)
-        log(f"[{n}] run {r + 1}: ours, nothing changed {run.seconds:.1f} s (cpu {run.cpu:.1f} s)")
+        step("full", "ours full (derived caches warm)", o_out, o_cache, settings, r)
+        step("noop", "ours, nothing changed", o_out, o_cache, settings, r)
 
         path, original = edit_one(paths, r)
         try:
             if vanilla:
-                run = pelican(content, v_out, v_cache, vanilla_settings, fatal=False)
-                res["vanilla_rebuild"].append(run.seconds)
-                res["vanilla_rebuild_cpu"].append(run.cpu)
-                log(f"[{n}] run {r + 1}: vanilla rebuild, one report changed {run.seconds:.1f} s (cpu {run.cpu:.1f} s)")
-            run = pelican(content, o_out, o_cache, settings, fatal=True)
-            res["rebuild"].append(run.seconds)
-            res["rebuild_cpu"].append(run.cpu)
-            res["rebuild_peak"].append(run.peak_mb)
-            log(f"[{n}] run {r + 1}: ours rebuild, one report changed {run.seconds:.1f} s (cpu {run.cpu:.1f} s)")
+                step("vanilla_rebuild", "vanilla rebuild, one report changed", v_out, v_cache,
+                     vanilla_settings, r)
+            step("rebuild", "ours rebuild, one report changed", o_out, o_cache, settings, r)
         finally:
             path.write_text(original, encoding="utf-8")
 
     out = {k: median(v) for k, v in res.items()}
+    for key in ("vanilla", "vanilla_rebuild"):
+        for suffix in ("", "_cpu", "_peak"):
+            out.setdefault(key + suffix, None)
     out["n"] = n
     out["runs"] = runs
     out["vanilla_size"] = measure.tree_bytes(v_out) if vanilla else None
