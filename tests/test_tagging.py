@@ -256,6 +256,10 @@ PROGRAM_CASES = [
     ("ได้รับรางวัลสมัชชาสุขภาพ", ()),
     ("หัวใจคุณธรรม", ()),
     ("ขจัดวัฒนธรรมทุจริตในองค์กร", ()),  # one letter from วัฒนธรรมสุจริต, the opposite meaning
+    # `A/B` with A's head left out: one charter, not a charter and another program
+    ("ประกาศใช้ธรรมนูญตำบล/ชุมชนสุจริต ของตำบลบ้านใหม่", ("community-charter",)),
+    ("ส่งเสริมธรรมนูญตำบล / หมู่บ้านสีขาว", ("community-charter", "white-tambon")),
+    ("ขับเคลื่อนตำบลสุจริต/ชุมชนคุณธรรม", ("integrity-community", "moral-community")),
 ]
 
 

@@ -461,6 +461,23 @@ def _administration_acts(text: str, province: _Occurrence) -> bool:
     return bool(_ADMIN_ACTS_AFTER.match(text, province.end))
 
 
+def _shares_head(vocab: Vocabulary, text: str, o: _Occurrence, others: list[_Occurrence]) -> bool:
+    """Whether `o` is the second half of `A/B` written with A's head left out:
+    `ธรรมนูญหมู่บ้าน/ชุมชนสุจริต` is `ธรรมนูญชุมชนสุจริต`, one charter, not a charter
+    and an integrity-community program."""
+    slash = re.search(r"/\s*$", text[max(0, o.start - 3):o.start])
+    if slash is None:
+        return False
+    end = o.start - (len(text[max(0, o.start - 3):o.start]) - slash.start())
+    name = text[o.start:o.end]
+    for p in others:
+        if p.end == end and p.key != o.key:
+            head = text[p.start:p.end]
+            if any(vocab.resolve("program", head[:i] + name) == p.key for i in range(2, len(head))):
+                return True
+    return False
+
+
 _MATCHERS: dict[int, tuple[weakref.ref, _Matcher]] = {}
 
 
@@ -491,6 +508,7 @@ def tag_text(title: str, body: str, vocab: Vocabulary | None = None) -> Tags:
     bounds = _Bounds(text)
     programs = m.named("program", text, bounds)
     title_end = len(_normalize(title or ""))
+    programs = [p for p in programs if not _shares_head(vocab, text, p, programs)]
     programs = [p for p in programs if not vocab.programs[p.key].subject_only
                 or p.start < title_end or sum(q.key == p.key for q in programs) >= 2]
     provinces = m.provinces(text, bounds)
