@@ -12,7 +12,7 @@ module holds only rules of Thai text structure:
 * A province name right after a province marker (`จ.`, `จังหวัด`, `อ.เมือง`,
   `ผู้ว่าฯ` …) always counts. Without one it must not be a surname (`ณ ปัตตานี`),
   a given name (`นายสุรินทร์`) or part of an institution's name written in one
-  run (`โรงแรมรอยัลภูเก็ตซิตี้`) or the seat of a regional office
+  run (`โรงแรมรอยัลภูเก็ตซิตี้`, a temple `วัด…`, a market, a foundation) or the seat of a regional office
   (`เขต 4 (ขอนแก่น)`); names that are also everyday words (vocabulary
   `context_only`, e.g. `เลย`, `ตาก`) count bare only when they stand alone
   between spaces or punctuation. English names count in English sentences, not
@@ -26,6 +26,15 @@ module holds only rules of Thai text structure:
   title or more than once.
 * `exclude` phrases of an entry veto the alias they overlap; an agency alias
   inside a program's name (`อปท.` in `อปท.โปร่งใส`) is part of that name.
+* `จังหวัดX` opening a phrase and acting (`จังหวัดX ร่วมกับ…`, `ร่วมกับจังหวัดX`,
+  `จังหวัดX โดย…`, `จังหวัดX จัดงาน…`) is the province administration: the agency
+  flagged `province_administration`. After a place word (`ณ`, `ในพื้นที่`,
+  `อำเภอ…`) it only locates the event.
+* A body that only sends delegates (`ผู้แทนจาก X … เข้าร่วม`) has no role; the
+  bracketed abbreviation after its name is the same mention. The origin of a live
+  relay (`ถ่ายทอดสดจากกรุงเทพมหานคร`) is not a place of the event.
+* In `A/B` with A's head left out (`ธรรมนูญหมู่บ้าน/ชุมชนสุจริต`), B completes A's
+  name when the vocabulary says so, and is not a second program.
 * Long names of bodies are matched with one typing error tolerated (`สภาองค์กรชุมช`,
   `สำนักงานวัฒธรรมจังหวัด`), since real pages carry typos.
 """
