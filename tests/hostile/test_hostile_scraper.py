@@ -17,7 +17,7 @@ GOOD = sorted(SEEDS.glob("*.txt"))[0]
 THAI_REPORT = GOOD.read_text(encoding="utf-8")
 
 
-def run_scraper(*args, timeout=300) -> subprocess.CompletedProcess:
+def run_scraper(*args, timeout=120) -> subprocess.CompletedProcess:
     return subprocess.run([sys.executable, "-m", "scraper", *map(str, args)], cwd=ROOT,
                           capture_output=True, text=True, timeout=timeout)
 
@@ -36,8 +36,6 @@ def _bad_inputs(folder: Path) -> dict[str, Path]:
         "utf16-no-bom": ("utf16.txt", THAI_REPORT.encode("utf-16-le")),
         "mixed-script-garbage": ("mixed.txt", "".join(
             rnd.choice("กขคabcЖЗИمرح中文한국어ÆØÅ🙂‮ ") for _ in range(5000)).encode("utf-8")),
-        "nested-html-no-report": ("nested.html", (b"<html><body>" + b"<div>" * 100_000 + b"x"
-                                                  + b"</div>" * 100_000 + b"</body></html>")),
     }
     return {kind: _write(folder / name, data) for kind, (name, data) in files.items()}
 
@@ -85,9 +83,9 @@ def test_windows_874_text_is_decoded_not_mojibake(tmp_path):
 
 
 def test_deeply_nested_html_report_is_extracted_or_refused_in_one_line(tmp_path):
-    page = ("<html><head><meta charset='utf-8'><title>ข่าว</title></head><body>" + "<div>" * 20_000
+    page = ("<html><head><meta charset='utf-8'><title>ข่าว</title></head><body>" + "<div>" * 3_000
             + "".join(f"<p>{line}</p>" for line in THAI_REPORT.splitlines())
-            + "</div>" * 20_000 + "</body></html>")
+            + "</div>" * 3_000 + "</body></html>")
     path = _write(tmp_path / "deep.html", page.encode("utf-8"))
     proc = run_scraper("extract", "--json", path)
     assert "Traceback" not in proc.stderr, proc.stderr[-2000:]
@@ -95,6 +93,15 @@ def test_deeply_nested_html_report_is_extracted_or_refused_in_one_line(tmp_path)
         assert json.loads(proc.stdout)["date"]
     else:
         assert len(proc.stderr.strip().splitlines()) == 1 and "deep.html" in proc.stderr
+
+
+@pytest.mark.parametrize("depth", [5_000, 50_000])
+def test_deeply_nested_html_without_a_report_is_refused_in_one_line(tmp_path, depth):
+    path = _write(tmp_path / "nested.html", b"<html><body>" + b"<div>" * depth + "ข่าว".encode()
+                  + b"</div>" * depth + b"</body></html>")
+    proc = run_scraper("extract", "--json", path, GOOD)
+    _assert_one_line_reasons(proc, {"nested": path})
+    assert len(proc.stdout.strip().splitlines()) == 1
 
 
 @pytest.mark.slow
@@ -105,7 +112,7 @@ def test_huge_input_gets_a_reason_and_does_not_stop_the_others(tmp_path):
         for _ in range(50 * 1024 * 1024 // len(block) + 1):
             fh.write(block)
     assert huge.stat().st_size >= 50 * 1024 * 1024
-    proc = run_scraper("extract", "--json", huge, GOOD, timeout=600)
+    proc = run_scraper("extract", "--json", huge, GOOD)
     _assert_one_line_reasons(proc, {"huge": huge})
     records = [json.loads(line) for line in proc.stdout.splitlines() if line.strip()]
     assert [Path(r["source"]).name for r in records] == [GOOD.name]
