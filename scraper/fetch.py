@@ -32,10 +32,8 @@ import email.utils
 import hashlib
 import ipaddress
 import json
-import os
 import socket
 import sys
-import tempfile
 import threading
 import time
 import urllib.robotparser
@@ -44,6 +42,8 @@ from pathlib import Path
 from urllib.parse import urljoin, urlsplit
 
 import httpx
+
+from thaireports.reportfile import atomic_write_bytes
 
 USER_AGENT = "ThaiIntegrityArchiveBot/0.1 (+https://github.com/thai-integrity-archive/archive)"
 ROBOTS_AGENT = "ThaiIntegrityArchiveBot"
@@ -413,8 +413,8 @@ class Fetcher:
         meta["sha256"] = hashlib.sha256(result.content).hexdigest()
         meta["fetched_at"] = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
         # Body first, then the metadata that vouches for it (with its hash).
-        _atomic_write_bytes(body_path, result.content)
-        _atomic_write_bytes(meta_path, json.dumps(meta, ensure_ascii=False, indent=1).encode("utf-8"))
+        atomic_write_bytes(body_path, result.content)
+        atomic_write_bytes(meta_path, json.dumps(meta, ensure_ascii=False, indent=1).encode("utf-8"))
 
 
 def _parse_retry_after(value: str) -> float | None:
@@ -428,23 +428,6 @@ def _parse_retry_after(value: str) -> float | None:
     if when is None:
         return None
     return max(0.0, when.timestamp() - time.time())
-
-
-def _atomic_write_bytes(path: Path, data: bytes) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except FileNotFoundError:
-            pass
-        raise
 
 
 def fetch(url: str, *, cache_dir: Path | str | None = None, allow_loopback: bool = False,

@@ -123,12 +123,18 @@ def was_edited_by_hand(text: str) -> bool:
 def atomic_write(path: Path | str, text: str) -> None:
     """Write via a temporary file in the same folder and rename over the
     target, so a crash leaves either the old file or the new one, never half."""
+    atomic_write_bytes(path, text.encode("utf-8"))
+
+
+def atomic_write_bytes(path: Path | str, data: bytes) -> None:
+    """atomic_write for bytes. The temporary name starts with "." and ends in
+    ".tmp", so Pelican and the scraper never take a leftover for a report."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
-            fh.write(text)
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
             fh.flush()
             os.fsync(fh.fileno())
         os.replace(tmp, path)
