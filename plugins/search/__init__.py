@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import logging
 import os
-import shutil
 import time
 from pathlib import Path
 
@@ -105,16 +104,25 @@ def write_index(output_path: str | os.PathLike, index_dir: str, articles) -> int
     docs = order([to_doc(a) for a in articles])
     files = build_index(docs, facet_labels())
     target = Path(output_path) / index_dir
-    # A fresh folder each build: the shard count changes with the archive's
-    # size and stale shards must not linger.
-    tmp = target.with_name(target.name + ".tmp")
-    shutil.rmtree(tmp, ignore_errors=True)
+    # Only shards whose text changed are rewritten (a rebuild after one edited
+    # report touches a few of thousands); shards the index no longer has are
+    # removed so none linger when the shard count changes.
     for rel, text in files.items():
-        path = tmp / rel
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, encoding="utf-8")
-    shutil.rmtree(target, ignore_errors=True)
-    tmp.rename(target)
+        path = target / rel
+        data = text.encode("utf-8")
+        try:
+            if path.stat().st_size == len(data) and path.read_bytes() == data:
+                continue
+        except FileNotFoundError:
+            path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_name(f".{path.name}.tmp")
+        tmp.write_bytes(data)
+        os.replace(tmp, path)
+    wanted = {(target / rel) for rel in files}
+    if target.is_dir():
+        for old in target.rglob("*"):
+            if old.is_file() and old not in wanted:
+                old.unlink()
     return sum(len(t.encode()) for t in files.values())
 
 
