@@ -14,6 +14,7 @@ from bs4 import BeautifulSoup, Comment, NavigableString, Tag
 from thaireports.thaidates import parse_date_value
 
 from .extract import Hints
+from .record import NotAReport
 
 _DROP_TAGS = ("script", "style", "noscript", "template", "svg", "iframe", "form", "button", "select",
               "input", "textarea", "nav", "aside", "footer", "header", "object", "embed", "canvas", "map")
@@ -34,6 +35,37 @@ _ICON = re.compile(r"logo|icon|avatar|emoji|spacer|blank\.|pixel|sprite|banner|b
 _PUBLISHED_META = ("article:published_time", "og:published_time", "datePublished", "date", "pubdate",
                    "publish-date", "dc.date", "dc.date.issued", "article:modified_time")
 _SITE_SEP = re.compile(r"\s+[|｜–—-]\s+|\s+::\s+")
+
+# libxml2 silently drops whatever lies deeper than 256 elements, and the tree
+# walks below recurse per level: a page nested deeper is refused, not half-read.
+MAX_HTML_DEPTH = 250
+_TAG = re.compile(r"<(/?)([a-zA-Z][a-zA-Z0-9:-]*)[^>]*?(/?)>")
+_UNNESTED = re.compile(r"<!--.*?-->|<(script|style|textarea)\b.*?</\1\s*>", re.IGNORECASE | re.DOTALL)
+# Void elements never nest; those whose end tag is optional are closed by
+# their next sibling in real pages, so they do not add depth either.
+_FLAT = frozenset("area base br col embed hr img input link meta param source track wbr "
+                  "p li dt dd tr td th thead tbody tfoot option optgroup rt rp colgroup caption".split())
+
+
+def nesting_depth(html: str, limit: int = MAX_HTML_DEPTH) -> int:
+    """How deep the page's elements nest (stops counting past `limit`).
+    A stack, not a parser: no recursion, linear in the page's size."""
+    stack: list[str] = []
+    deepest = 0
+    for m in _TAG.finditer(_UNNESTED.sub("", html)):
+        closing, name, self_closing = m.group(1), m.group(2).lower(), m.group(3)
+        if name in _FLAT or self_closing:
+            continue
+        if not closing:
+            stack.append(name)
+            if len(stack) > deepest:
+                deepest = len(stack)
+                if deepest > limit:
+                    return deepest
+        elif name in stack:
+            # An end tag closes everything opened since its start tag.
+            del stack[len(stack) - 1 - stack[::-1].index(name):]
+    return deepest
 
 
 def _is_chrome_element(el: Tag) -> bool:
@@ -141,6 +173,8 @@ def _text(root: Tag) -> str:
 
 def html_to_text(html: str, base_url: str | None = None) -> tuple[str, Hints]:
     """The text of the page's article and the hints its markup gives."""
+    if nesting_depth(html) > MAX_HTML_DEPTH:
+        raise NotAReport(f"HTML nested deeper than {MAX_HTML_DEPTH} levels, too deep to read reliably")
     soup = BeautifulSoup(html, "lxml")
     published = _published(soup)
     og_el = soup.find("meta", attrs={"property": "og:title"})

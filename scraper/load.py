@@ -9,6 +9,9 @@ from .extract import Hints, extract
 from .record import NotAReport, Record, ScraperError
 from .text_input import decode, looks_like_html
 
+# The largest real report pages are a few MB; anything far larger is a wrong
+# file (a log, a dump, a video) and would only stall the run.
+MAX_INPUT_BYTES = 20 * 1024 * 1024
 _URL = re.compile(r"^https?://", re.IGNORECASE)
 
 
@@ -32,6 +35,8 @@ def _local_images(images: tuple[str, ...], folder: Path) -> tuple[str, ...]:
 def record_from_bytes(data: bytes, source: str, *, declared: str | None = None,
                       base_url: str | None = None, folder: Path | None = None,
                       require_date: bool = True) -> Record:
+    if len(data) > MAX_INPUT_BYTES:
+        raise NotAReport(_too_large(len(data)))
     decoded = decode(data, declared=declared, name=source)
     text = decoded.text
     hints = None
@@ -43,6 +48,11 @@ def record_from_bytes(data: bytes, source: str, *, declared: str | None = None,
     elif folder is not None:
         hints = Hints(images=_photos_beside(source))
     return extract(text, source, hints=hints, require_date=require_date)
+
+
+def _too_large(size: int) -> str:
+    return (f"is {size / 1048576:.1f} MB, larger than the {MAX_INPUT_BYTES // 1048576} MB limit "
+            "for one report")
 
 
 def _photos_beside(dump: str) -> tuple[str, ...]:
@@ -69,6 +79,9 @@ def load_record(spec: str, *, cache_dir: Path | str | None = None, allow_loopbac
     if path.is_dir():
         raise NotAReport("is a folder, not a report file")
     try:
+        size = path.stat().st_size
+        if size > MAX_INPUT_BYTES:
+            raise NotAReport(_too_large(size))
         data = path.read_bytes()
     except OSError as exc:
         raise NotAReport(f"cannot be read ({exc.strerror})") from None

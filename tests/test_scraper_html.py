@@ -100,3 +100,23 @@ def test_wrapper_named_after_its_sidebar_keeps_the_article():
     assert r.title == "ป.ป.ท. เขต 3 จัดประชุมเครือข่ายเฝ้าระวังการทุจริต"
     assert r.date == dt.date(2022, 5, 24) and r.participants == 60
     assert "ยอดนิยม" not in r.body
+
+
+def test_nesting_depth_counts_wrappers_not_flat_or_void_elements():
+    from scraper.html_input import nesting_depth
+    assert nesting_depth("<div><section><p>ก<p>ข<br><img src=x></section></div>") == 2
+    assert nesting_depth("<div>" * 30 + "x" + "</div>" * 30) == 30
+    # end tags close what was left open inside them
+    assert nesting_depth("<div><span><b>ก</div>" * 100) == 3
+    assert nesting_depth("<!-- <div><div> --><script>'<div>'</script><div></div>") == 1
+
+
+def test_page_nested_past_the_limit_is_refused_with_a_reason():
+    from scraper.html_input import MAX_HTML_DEPTH, html_to_text
+    from scraper.record import NotAReport
+    depth = MAX_HTML_DEPTH + 10
+    page = "<html><body>" + "<div>" * depth + "<p>ชาวบ้านร่วมประชุม</p>" + "</div>" * depth + "</body></html>"
+    with pytest.raises(NotAReport, match="nested deeper"):
+        html_to_text(page)
+    shallow = "<html><body>" + "<div>" * 100 + "<p>ชาวบ้านร่วมประชุม</p>" + "</div>" * 100 + "</body></html>"
+    assert "ชาวบ้านร่วมประชุม" in html_to_text(shallow)[0]

@@ -149,3 +149,15 @@ def test_cli_normalize_summary_line_and_exit_code(seeds, tmp_path):
     assert "written 5" in proc.stdout and "skipped 1" in proc.stdout and "no Thai text" in proc.stdout
     assert f"{seeds / 'notes.txt'}: failed: no Thai text" in proc.stderr
     assert len(list(out.rglob("*.md"))) == 5
+
+
+def test_input_over_the_size_limit_is_refused_before_reading(tmp_path, monkeypatch):
+    from scraper import load
+    from scraper.record import NotAReport
+    monkeypatch.setattr(load, "MAX_INPUT_BYTES", 1000)
+    big = tmp_path / "big.txt"
+    big.write_bytes("ประชุม".encode() * 200)
+    with pytest.raises(NotAReport, match="MB limit"):
+        load.load_record(str(big))
+    with pytest.raises(NotAReport, match="MB limit"):
+        load.record_from_bytes(big.read_bytes(), "http://example.org/x")
