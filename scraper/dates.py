@@ -19,6 +19,12 @@ from .chrome import THAI
 _STRONG_CUE = re.compile(
     r"(?:เมื่อ|วันนี้|ระหว่าง|ตั้งแต่|ช่วง|ได้จัด|จัดขึ้น|จัดงาน)[^\n]{0,28}$"
 )
+# A form field naming the event's day: `วัน เดือน ปี ที่จัดกิจกรรม: พุธ, …`.
+_LABEL_CUE = re.compile(
+    r"(?:วัน\s*(?:เดือน\s*ปี\s*)?(?:ที่\s*)?(?:จัด|ดำเนินการ)(?:กิจกรรม|งาน|โครงการ|ประชุม)?|"
+    r"วันที่(?:จัด)?(?:กิจกรรม|ดำเนินการ|ประชุม)|event\s+date)\s*[:：][^\n:：]{0,20}$",
+    re.IGNORECASE,
+)
 # `วันนี้ (…)`: the day of the report itself.
 _TODAY_CUE = re.compile(r"วันนี้[^\n]{0,6}$")
 # A date cited as background: a resolution, an order, a founding, a letter.
@@ -39,6 +45,15 @@ _FUTURE_AFTER = re.compile(r"^\s*(?:นี้|ที่จะถึง|ที่
 # `6 กันยายนของทุกปี`: an annual day; this year's event when nothing better.
 _RECURRING_AFTER = re.compile(r"^\s*(?:ของ)?ทุกปี")
 _FUTURE_BEFORE = re.compile(r"(?:กำหนด(?:จัด|การ)?|จะ(?:จัด|มี|เริ่ม)|เตรียม(?:จัด)?|ภายใน|ก่อน|หมดเขต|ถึงวันที่|ภายในวันที่)[^\n]{0,25}$")
+# An announcement names its date a clause or two after the verb
+# (`กำหนดจัดกิจกรรม… ( ประเทศไทย ) ในวันที่ 7 ธันวาคม`); nothing in between
+# may say it already happened.
+_ANNOUNCED_BEFORE = re.compile(r"(?:กำหนดจัด|จะจัด|เตรียมจัด|เตรียมการจัด|มีกำหนด)([^\n]{0,90})$")
+_HAPPENED = re.compile(r"เมื่อ|ได้จัด|ได้มี|ที่ผ่านมา|แล้ว")
+# `เวลา 09.00 น.`: a time of day written the way reporters write it makes
+# the date's line the event's; CMS stamps write `12:00` and `27/02/2024`.
+_TIME_OF_DAY = re.compile(r"\d{1,2}\.\d{2}\s*น\.?")
+_WORDED_MONTH = re.compile(r"[^\d\s/.\-:,]{2}")
 _WEEKDAYS = re.compile(
     r"(?:วัน)?(?:จันทร์|อังคาร|พุธ|พฤหัสบดี|พฤหัสฯ?|ศุกร์|เสาร์|อาทิตย์)(?:ที่)?|"
     r"monday|tuesday|wednesday|thursday|friday|saturday|sunday|mon|tue|wed|thu|fri|sat|sun",
@@ -91,9 +106,14 @@ def classify(lines: list[str], headline_index: int | None = None) -> list[Candid
                 or (m.text[:1].isalpha() and m.text[:1].isascii())   # `April 6, 2024`: page stamps
             )
             recurring = bool(_RECURRING_AFTER.match(after))
-            future = not recurring and bool(_FUTURE_AFTER.match(after) or _FUTURE_BEFORE.search(before))
+            announced = _ANNOUNCED_BEFORE.search(line[max(0, m.pos - 100): m.pos])
+            future = not recurring and bool(
+                _FUTURE_AFTER.match(after) or _FUTURE_BEFORE.search(before)
+                or (announced and not _HAPPENED.search(announced.group(1))))
             if i == headline_index or recurring:
                 rank = 0
+            elif _LABEL_CUE.search(before):
+                rank, published = 5, False
             elif _REFERENCE_CUE.search(before):
                 rank = 1
             elif _TODAY_CUE.search(before):
@@ -146,7 +166,7 @@ def choose(lines: list[str], headline_index: int | None = None,
     published = published_hint or (pubs[0] if pubs else None)
     years = [int(y) - 543 for y in _YEAR_WORD.findall(to_arabic_digits("\n".join(lines)))]
     years += [c.mention.start.year for c in cands if c.mention.start]
-    best: tuple | None = None
+    options: list[tuple] = []
     for c in cands:
         if c.published or c.future:
             continue
@@ -155,10 +175,37 @@ def choose(lines: list[str], headline_index: int | None = None,
             continue
         if published and m.start > published + dt.timedelta(days=3):
             continue   # announced ahead of the page's date: not what happened
-        key = (-c.rank, c.line, m.pos)
-        if best is None or key < best[0]:
-            best = (key, m)
-    if best is None:
-        return None, None, published
-    m = best[1]
+        options.append(((-c.rank, c.line, m.pos), m))
+    if published:
+        # A date years before the page's own is history the report retells
+        # (a founding, an earlier campaign) when a recent one is there too.
+        recent = [o for o in options if o[1].start >= published - _HISTORY]
+        options = recent or options
+    if not options:
+        m = _stamp_as_event(cands, lines, published)
+        return (m.start, m.end, published) if m else (None, None, published)
+    m = min(options, key=lambda o: o[0])[1]
     return m.start, m.end, published
+
+
+_HISTORY = dt.timedelta(days=730)
+
+
+def _stamp_as_event(cands: list[Candidate], lines: list[str], published: dt.date | None) -> DateMention | None:
+    """With no cued event date, the date standing on its own line under the
+    headline is the event's when it carries a time of day, is the page's only
+    date, or repeats in the body — not when it is labelled posted/updated."""
+    stamps = [c for c in cands if c.published and not c.future and c.mention.start
+              and not re.search(PUB_WORDS, lines[c.line], re.IGNORECASE)]
+    if not stamps:
+        return None
+    dated = {c.mention.start for c in cands if c.mention.start and not c.future}
+    for c in stamps:
+        if _TIME_OF_DAY.search(to_arabic_digits(lines[c.line])):
+            return c.mention
+    for c in stamps:
+        if not _WORDED_MONTH.search(c.mention.text):
+            continue
+        if len(dated) == 1 or any(o.mention.start == c.mention.start and o.line != c.line for o in cands):
+            return c.mention
+    return None

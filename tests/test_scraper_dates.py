@@ -68,3 +68,48 @@ def test_normalize_refuses_a_text_without_any_date():
     from scraper.record import NotAReport
     with pytest.raises(NotAReport, match="no date"):
         extract(f"ประชุมเครือข่ายเฝ้าระวังการทุจริต\n\n{BODY}", "x")
+
+
+HEAD = "ประชุมเครือข่ายเฝ้าระวังการทุจริตจังหวัดลำปาง"
+
+
+@pytest.mark.parametrize("text, date", [
+    # the only date, on its own line under the headline, with the time of the meeting
+    (f"{HEAD}\n\nวันพุธที่ 12 มิถุนายน 2567 เวลา 13.30 น.\n{BODY}", D(2024, 6, 12)),
+    # the only date, worded, standing alone
+    (f"{HEAD}\n\n8 มีนาคม 2566\n{BODY}", D(2023, 3, 8)),
+    # a numeric CMS stamp alone says nothing about the event
+    (f"{HEAD}\n\n27/02/2567\n{BODY}", None),
+    # a posted stamp is never the event date
+    (f"{HEAD}\n\nโพสต์เมื่อ 8 มีนาคม 2566\n{BODY}", None),
+])
+def test_date_line_under_the_headline_as_event_date(text, date):
+    assert record(text).date == date
+
+
+@pytest.mark.parametrize("sentence", [
+    "สำนักงาน ป.ป.ช. ประจำจังหวัดลำปาง กำหนดจัดกิจกรรมเดินรณรงค์ต่อต้านการทุจริต (ภาคประชาชน) ในวันที่ 7 ธันวาคม 2566",
+    "เทศบาลเตรียมจัดงานมหกรรมชุมชนคุณธรรมของจังหวัด ประจำปีงบประมาณ 2566 วันที่ 20 กันยายน 2566 ณ ลานหน้าอำเภอ",
+])
+def test_announced_event_is_not_the_event_date(sentence):
+    rec = record(f"{HEAD}\n\n{sentence} {BODY}")
+    assert rec.date is None
+
+
+def test_announcement_after_a_held_meeting_keeps_the_meeting_date():
+    text = (f"{HEAD}\n\nเมื่อวันที่ 2 ธันวาคม 2566 {BODY} ที่ประชุมกำหนดจัดกิจกรรมเดินรณรงค์ "
+            "ในวันที่ 9 ธันวาคม 2566")
+    assert record(text).date == D(2023, 12, 2)
+
+
+def test_labelled_event_date_field_wins_over_a_history_sentence():
+    text = (f"{HEAD}\n\nวัน เดือน ปี ที่จัดกิจกรรม: พุธ, ธันวาคม 9, 2015\n\n"
+            "เครือข่ายนี้ก่อเกิดจากการประชุมเมื่อวันที่ 31 ตุลาคม 2546 และยังคงทำงานต่อเนื่อง " + BODY)
+    assert record(text).date == D(2015, 12, 9)
+
+
+def test_date_years_before_the_publication_is_history_when_a_recent_one_exists():
+    text = (f"{HEAD}\n\nโพสต์เมื่อ 10 ธันวาคม 2558\n\n"
+            "ย้อนไปเมื่อ 31 ตุลาคม 2546 สหประชาชาติรับรองอนุสัญญาต่อต้านการทุจริต "
+            f"ปีนี้จังหวัดจัดเดินรณรงค์ วันที่ 9 ธันวาคม {BODY}")
+    assert record(text).date == D(2015, 12, 9)

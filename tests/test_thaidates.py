@@ -75,3 +75,19 @@ def test_formatting_round_trips_through_parsing():
         assert parse_date_value(format_be(d)) == d
     (m,) = find_dates(format_be_range(D(2025, 6, 30), D(2025, 7, 1)))
     assert (m.start, m.end) == (D(2025, 6, 30), D(2025, 7, 1))
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("ประชุมเมื่อวันที่ 14 กรกฏาคม 2566", dt.date(2023, 7, 14)),       # ฏ for ฎ
+    ("อบรมวันที่ 3 เมย 2567 ณ ศาลากลาง", dt.date(2024, 4, 3)),
+    ("อบรมวันที่ 3 เมย. 67", dt.date(2024, 4, 3)),
+    ("ลงพื้นที่ 20 กุมภาพันธ 2565", dt.date(2022, 2, 20)),             # final ์ lost
+    ("เดินรณรงค์ 9 ธันวา 2566", dt.date(2023, 12, 9)),                 # spoken short form
+    ("พุธ, ธันวาคม 9, 2015", dt.date(2015, 12, 9)),                     # Thai month, Gregorian year
+])
+def test_misspelled_and_short_month_names(text, expected):
+    assert [m.start for m in find_dates(text)] == [expected]
+
+
+def test_short_month_form_is_not_read_inside_a_longer_word():
+    assert find_dates("คณะ 3 ตุลาการศาลปกครอง") == []

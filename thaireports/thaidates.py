@@ -59,6 +59,18 @@ _MONTH_FORMS: list[tuple[str, int]] = []
 for _i, (_full, _abbr) in enumerate(zip(_FULL, _ABBR), 1):
     _MONTH_FORMS.append((_re.escape(_full), _i))
     _MONTH_FORMS.append((_abbr_pattern(_abbr), _i))
+# Spellings seen on real pages: `กรกฏาคม` (ฏ for ฎ) is nearly as common as the
+# correct one, the final ์ gets lost, and speech drops the `-คม/-ยน/-พันธ์` ending.
+_MISSPELLINGS = {"กรกฏาคม": 7, "กรกฎาคม์": 7, "กุมภาพันธ": 2, "กุมภาพันธุ์": 2, "พฤศจิกายน์": 11,
+                 "พฤษจิกายน": 11, "พฤศจิการยน": 11, "พฤษภาคม์": 5, "พึษภาคม": 5, "มิถุนาคม": 6,
+                 "กันยายม": 9, "ธันวาคม์": 12, "สิงหาคาม": 8, "มกราคาม": 1}
+_SPOKEN = ("มกรา", "กุมภา", "มีนา", "เมษา", "พฤษภา", "มิถุนา", "กรกฎา", "สิงหา", "กันยา", "ตุลา",
+           "พฤศจิกา", "ธันวา")
+for _word, _i in _MISSPELLINGS.items():
+    _MONTH_FORMS.append((_re.escape(_word), _i))
+for _i, _word in enumerate(_SPOKEN, 1):
+    _MONTH_FORMS.append((_re.escape(_word) + r"(?![\u0e01-\u0e4e])", _i))
+_MONTH_FORMS.append((r"กรกฏา(?![\u0e01-\u0e4e])", 7))
 for _i, _en in enumerate(_EN_MONTHS, 1):
     _MONTH_FORMS.append((_en.capitalize(), _i))
     if len(_en) > 3:
