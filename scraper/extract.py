@@ -74,14 +74,29 @@ _SITE_WORDS = re.compile(r"ออนไลน์|online|news|\.com|\.net|\.th\b|
                          re.IGNORECASE)
 
 
+# A section or widget heading: `ข่าวเด่นจังหวัด…`, `ข่าวประชาสัมพันธ์ล่าสุด`,
+# `บทความแนะนำ` — a kind of item, one word long, naming no event.
+_SECTION_LABEL = re.compile(
+    r"(?:ข่าว|บทความ|กิจกรรม|ภาพ)(?:สาร)?(?:เด่น|ล่าสุด|ประชาสัมพันธ์|แนะนำ|ยอดนิยม|ทั่วไป|ภูมิภาค|"
+    r"ในประเทศ|ต่างประเทศ|ประจำวัน|หน่วยงาน|องค์กร|กิจกรรม|จังหวัด|ท้องถิ่น|อื่นๆ|ที่เกี่ยวข้อง|"
+    r"รอบ|วันนี้)+"
+)
+
+
 def _is_banner(line: str) -> bool:
     """A site's masthead: nothing but the name of an agency or a province,
-    or a short line naming a news site."""
+    or a short line naming a news site or a section of one."""
     from thaireports.vocabulary import load_vocabulary
     vocab = load_vocabulary()
     name = line.strip(" |-–:")
     if len(name) < 40 and " " not in name.strip() and _SITE_WORDS.search(name):
         return True
+    label = _SECTION_LABEL.match(name) if len(name) < 40 and " " not in name else None
+    if label:
+        # what follows the kind of item may only name the province or agency
+        rest = name[label.end():]
+        if not rest or vocab.resolve("province", rest) or vocab.resolve("agency", rest):
+            return True
     return bool(vocab.resolve("agency", name) or vocab.resolve("province", name))
 
 

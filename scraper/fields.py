@@ -137,6 +137,7 @@ _LEADING_DATE_PHRASE = re.compile(
     r"^(?:(?:เมื่อ)?(?:เช้า|บ่าย|เย็น)?(?:วันนี้|วันที่|วัน\S{2,10}ที่|วัน\S{2,10})?\s*\(?\s*)$"
 )
 _TIME_PHRASE = re.compile(r"^\s*\)?\s*(?:เวลา\s*)?(?:\d{1,2}[.:]\d{2}\s*(?:-\s*\d{1,2}[.:]\d{2})?\s*(?:น\.|นาฬิกา)?)?\s*[-–,:/]?\s*")
+_DASH_JOINED = re.compile(r"[\w\u0e01-\u0e4e]+(?:\s[-–]\s[\w\u0e01-\u0e4e]+)+")
 _PARENS = re.compile(r"\s*\((?:[^()]{1,30})\)")
 _CLAUSE_END = re.compile(r"\s+(?:ณ|ที่|และการ|เพื่อ|โดย|ซึ่ง|ภายใต้|ระหว่างวันที่|ในวันที่|เมื่อวันที่|วันที่)")
 # `สถาบันพัฒนาองค์กรชุมชน หรือ พอช. จัด…`: the short name reads better.
@@ -261,6 +262,10 @@ def headline_from_sentence(paragraph: str, place: str | None = None) -> str:
             text = text[: m.start()]
     if len(text) > 120:
         cut = text.rfind(" ", 40, 120)
+        for name in _DASH_JOINED.finditer(text):
+            # `โครงการ STRONG - จิตพอเพียงต้านทุจริต` is one name: never cut inside it.
+            if name.start() - 1 <= cut < name.end() <= 160:
+                cut = name.end()
         text = text[: cut if cut > 0 else 120]
     text = text.strip(" -–,:/.")
     if theme and theme.group(1) not in text:

@@ -59,3 +59,28 @@ def test_headline_loses_dates_breadcrumbs_datelines_and_site_names():
     assert clean_headline('"ผนึกกำลังสร้างเครือข่ายผู้นำเยาวชน"') == "ผนึกกำลังสร้างเครือข่ายผู้นำเยาวชน"
     # an announced date is part of what the headline says
     assert clean_headline("จ.ราชบุรี เตรียมจัดงานมหกรรมเมืองน่าอยู่ 28-29 มิถุนายนนี้").endswith("มิถุนายนนี้")
+
+
+def test_headline_from_a_long_sentence_keeps_a_dash_joined_programme_name_whole():
+    sentence = ("เมื่อวันที่ 5 ก.พ. 67 เวลา 09.30 น. นางสาวสมใจ ทดสอบดี รองผู้ว่าราชการจังหวัดลำปาง ให้เกียรติเป็นประธานในพิธีเปิด"
+                "โครงการ SMART - ใจซื่อสัตย์ต้านทุจริตและประพฤติมิชอบ ของสำนักงาน ป.ป.ช. ประจำจังหวัดลำปาง โดยมีผู้เข้าร่วม 80 คน")
+    assert headline_from_sentence(sentence).endswith("โครงการ SMART - ใจซื่อสัตย์ต้านทุจริตและประพฤติมิชอบ")
+
+
+@pytest.mark.parametrize("label, is_label", [
+    ("ข่าวเด่นจังหวัดลำปาง", True),
+    ("ข่าวประชาสัมพันธ์ล่าสุด", True),
+    ("บทความแนะนำ", True),
+    ("ภาพกิจกรรม", True),
+    ("ข่าวดีชาวลำปางร่วมใจต้านโกง", False),
+    ("วัฒนธรรมจังหวัดลำปางประชุมคณะกรรมการ", False),
+])
+def test_section_labels_are_not_headlines(label, is_label):
+    from scraper.extract import _is_banner, extract
+    assert _is_banner(label) is is_label
+    if is_label:
+        head = "วัฒนธรรมจังหวัดลำปางประชุมคณะอนุกรรมการขับเคลื่อนแผนแม่บทส่งเสริมคุณธรรม"
+        rec = extract(f"{label}\n{head}\n\nเมื่อวันที่ 3 มีนาคม 2567 นางสมศรี ทดสอบ วัฒนธรรมจังหวัดลำปาง "
+                      "เป็นประธานการประชุมคณะอนุกรรมการขับเคลื่อนแผนแม่บทส่งเสริมคุณธรรมระดับจังหวัด "
+                      "ณ ห้องประชุมศาลากลางจังหวัดลำปาง", "test")
+        assert rec.title == head
