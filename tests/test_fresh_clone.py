@@ -33,7 +33,12 @@ def test_readme_opens_with_exactly_the_two_commands_ci_runs():
 def clone(tmp_path_factory):
     if not (ROOT / ".git").exists():
         pytest.fail("the repository must be a git checkout for the fresh-clone test")
-    dest = tmp_path_factory.mktemp("clone") / "archive"
+    base = tmp_path_factory.mktemp("clone")
+    dest = base / "archive"
+    # The test fixtures read ../shared (seeds, corpus) beside the checkout, as in CI.
+    shared = ROOT.parent / "shared"
+    if shared.exists():
+        (base / "shared").symlink_to(shared)
     subprocess.run(["git", "clone", "-q", str(ROOT), str(dest)], check=True)
     assert not (dest / ".venv").exists()
     return dest
