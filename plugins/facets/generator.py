@@ -2,6 +2,7 @@
 their Atom feeds, and shares the facet counts with every template."""
 from __future__ import annotations
 
+import heapq
 import os
 from functools import partial
 
@@ -15,6 +16,22 @@ from .taxonomy import CLASSES
 
 def _newest_first(articles):
     return sorted(articles, key=lambda a: a.date, reverse=True)
+
+
+def _related(article, facets, count):
+    """The `count` newest other reports sharing one of `facets`. Each facet's
+    list is already newest first, so merging them lazily stops after `count`
+    hits instead of sorting every report of every shared facet."""
+    seen, out = set(), []
+    lists = [f.articles for f in facets]
+    for other in heapq.merge(*lists, key=lambda a: a.date, reverse=True):
+        if other is article or id(other) in seen:
+            continue
+        seen.add(id(other))
+        out.append(other)
+        if len(out) == count:
+            break
+    return out
 
 
 class FacetsGenerator(Generator):
@@ -49,12 +66,8 @@ class FacetsGenerator(Generator):
         everything = articles + list(self.context.get("hidden_articles", [])) + \
             list(self.context.get("drafts", []))
         for article in everything:
-            pool = {}
-            for f in list(getattr(article, "provinces", [])) + list(getattr(article, "programs", [])):
-                for other in f.articles:
-                    if other is not article:
-                        pool[id(other)] = other
-            article.related = _newest_first(pool.values())[:count]
+            shared = list(getattr(article, "provinces", [])) + list(getattr(article, "programs", []))
+            article.related = _related(article, shared, count)
 
         by_region = vocab.by_region()
         provinces = {f.key: f for f in self.facets["province"]}
