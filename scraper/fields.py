@@ -125,7 +125,6 @@ def summary(paragraphs: list[str], limit: int = 280) -> str:
 
 _BREADCRUMB = re.compile(r"^.*(?:»|›|>>|\s>\s)\s*")
 _QUOTED = re.compile(r"^[\"“'‘](.+)[\"”'’]$")
-_SUBCLAUSE = re.compile(r"\s+(?:เพื่อ|ภายใต้)")
 _LONG_SUBCLAUSE = re.compile(r"\s*(?:ในการ|ตามโครงการ)|\s+(?:เพื่อ|ภายใต้)")
 _DATELINE = re.compile(r"^(\S{2,30}?)\s*(?:-|–|:|/)\s*")
 # `Headline | Site` always; `Headline - Site` when the tail names a site.
@@ -194,10 +193,11 @@ def clean_headline(line: str) -> str:
     m = _QUOTED.match(t)
     if m and not re.search(r"[\"“”]", m.group(1)):
         t = m.group(1)
-    # A headline running over two lines of a phone screen keeps its main
-    # clause; purpose (`เพื่อ…`) and frame (`ภายใต้…`) clauses go to the body.
-    if len(t) > 100:
-        m = (_LONG_SUBCLAUSE if len(t) > 150 else _SUBCLAUSE).search(t, 40)
+    # A site's own headline is kept whole, purpose clause and all; only one
+    # running past about five lines of a phone screen keeps just its main
+    # clause, the purpose (`เพื่อ…`) and frame (`ภายใต้…`) going to the body.
+    if len(t) > 180:
+        m = _LONG_SUBCLAUSE.search(t, 40)
         if m:
             t = t[: m.start()]
     return t.strip(" -–|:")

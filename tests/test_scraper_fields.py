@@ -84,3 +84,14 @@ def test_section_labels_are_not_headlines(label, is_label):
                       "เป็นประธานการประชุมคณะอนุกรรมการขับเคลื่อนแผนแม่บทส่งเสริมคุณธรรมระดับจังหวัด "
                       "ณ ห้องประชุมศาลากลางจังหวัดลำปาง", "test")
         assert rec.title == head
+
+
+def test_a_long_headline_keeps_its_purpose_clause():
+    from scraper.fields import clean_headline
+    head = ("สำนักงานสาธารณสุขจังหวัดลำปางจัดเวทีรับฟังความคิดเห็นต่อร่างข้อเสนอเชิงนโยบายสมัชชาสุขภาพจังหวัด "
+            "เพื่อยกระดับการทำงานของเครือข่าย ในการขับเคลื่อนนโยบายสาธารณะ")
+    assert 120 < len(head) <= 180
+    assert clean_headline(head) == head
+    very_long = head + " ร่วมกับองค์กรปกครองส่วนท้องถิ่นทุกแห่งและภาคประชาสังคมในทุกอำเภอของจังหวัด"
+    assert clean_headline(very_long).startswith("สำนักงานสาธารณสุขจังหวัดลำปางจัดเวที")
+    assert len(clean_headline(very_long)) < 120
