@@ -58,7 +58,7 @@ class _State:
 STATE = _State()
 
 
-def report_problems(problems: list[Problem], what: str) -> BuildStopped:
+def report_problems(problems: list[Problem], what: str) -> BaseException:
     """Print problems plainly (no log formatting, so paths are never wrapped)
     and return the exception that stops the build."""
     out = sys.stderr
@@ -69,6 +69,11 @@ def report_problems(problems: list[Problem], what: str) -> BuildStopped:
     out.write(f"\n{n} problem(s) {what}; fix them and build again.\n"
               f"พบปัญหา {n} รายการ — แก้ไขตามข้อความด้านบนแล้วสร้างเว็บไซต์ใหม่\n\n")
     out.flush()
+    if not {"-r", "--autoreload"} & set(sys.argv):
+        # A one-off build ends here with exit code 1: the problems above are
+        # all a contributor needs, not a Python traceback after them.
+        return SystemExit(1)
+    # Under `pelican -r` the build must fail without ending the reloader.
     return BuildStopped(f"{n} problem(s) {what} (listed above)")
 
 
