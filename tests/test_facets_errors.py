@@ -41,6 +41,9 @@ def test_unknown_province_fails_the_build_with_path_and_line(broken_build):
     assert f"{where}:3: unknown province 'เชียงใหม'; did you mean chiang-mai (เชียงใหม่)?" in proc.stdout
     assert (f"{where}:3: ไม่รู้จักจังหวัด 'เชียงใหม' — หมายถึง chiang-mai (เชียงใหม่) ใช่หรือไม่? "
             "แก้บรรทัดนี้ให้เป็นรหัสที่ถูกต้อง") in proc.stdout
+    # A contributor sees the problems, not a Python traceback after them.
+    assert "Traceback" not in proc.stdout
+    assert proc.returncode == 1
     # Nothing is half-published: the good report's page was not written either.
     assert not list(out.glob("reports/*/*/index.html"))
 
