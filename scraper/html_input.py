@@ -34,7 +34,8 @@ _ICON = re.compile(r"logo|icon|avatar|emoji|spacer|blank\.|pixel|sprite|banner|b
                    r"share|facebook|twitter|line-|gravatar|\.svg(?:$|\?)|data:", re.IGNORECASE)
 _PUBLISHED_META = ("article:published_time", "og:published_time", "datePublished", "date", "pubdate",
                    "publish-date", "dc.date", "dc.date.issued", "article:modified_time")
-_SITE_SEP = re.compile(r"\s+[|｜–—-]\s+|\s+::\s+")
+_SITE_SEP = re.compile(r"\s+[|｜]\s+|\s+::\s+")
+_DASH_SEP = re.compile(r"\s+[–—-]\s+")
 
 # libxml2 silently drops whatever lies deeper than 256 elements, and the tree
 # walks below recurse per level: a page nested deeper is refused, not half-read.
@@ -102,14 +103,29 @@ def _headline(soup: BeautifulSoup, root: Tag | None, og: str | None, page_h1: st
             candidates.append(h.get_text(" ", strip=True))
     candidates += [og or "", page_h1 or ""]
     if soup.title and soup.title.string:
-        parts = _SITE_SEP.split(soup.title.string.strip())
-        candidates.append(max(parts, key=_thai_letters))
+        candidates.append(max(_title_parts(soup.title.string.strip()), key=_thai_letters))
     from .extract import _is_banner
     for c in candidates:
         c = c.strip()
         if len(c) >= 12 and _thai_letters(c) >= 8 and not _is_banner(c):
             return c
     return None
+
+
+def _title_parts(title: str) -> list[str]:
+    """`Headline | Site` always splits; `Headline - Site` only where a side
+    names a site or an agency: `โครงการ STRONG - จิตพอเพียงต้านทุจริต` is one name."""
+    from .extract import _SITE_WORDS, _is_banner
+    out: list[str] = []
+    for part in _SITE_SEP.split(title):
+        pieces = _DASH_SEP.split(part)
+        if len(pieces) > 1 and any(
+                _is_banner(p) or (len(p) < 40 and (_SITE_WORDS.search(p) or not _thai_letters(p)))
+                for p in pieces):
+            out += pieces
+        else:
+            out.append(part)
+    return out
 
 
 def _published(soup: BeautifulSoup):

@@ -120,3 +120,14 @@ def test_page_nested_past_the_limit_is_refused_with_a_reason():
         html_to_text(page)
     shallow = "<html><body>" + "<div>" * 100 + "<p>ชาวบ้านร่วมประชุม</p>" + "</div>" * 100 + "</body></html>"
     assert "ชาวบ้านร่วมประชุม" in html_to_text(shallow)[0]
+
+
+@pytest.mark.parametrize("title, parts", [
+    ("ลำปางเปิดโครงการ STRONG - จิตพอเพียงต้านทุจริต", ["ลำปางเปิดโครงการ STRONG - จิตพอเพียงต้านทุจริต"]),
+    ("ประชุมเครือข่ายต้านทุจริต - ลำปางนิวส์ออนไลน์", ["ประชุมเครือข่ายต้านทุจริต", "ลำปางนิวส์ออนไลน์"]),
+    ("ประชุมเครือข่ายต้านทุจริต - Lampang Times", ["ประชุมเครือข่ายต้านทุจริต", "Lampang Times"]),
+    ("ประชุมเครือข่าย - ชุมชนคุณธรรม | เว็บข่าวลำปาง", ["ประชุมเครือข่าย - ชุมชนคุณธรรม", "เว็บข่าวลำปาง"]),
+])
+def test_page_title_splits_at_the_site_name_only(title, parts):
+    from scraper.html_input import _title_parts
+    assert _title_parts(title) == parts
