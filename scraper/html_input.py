@@ -41,11 +41,31 @@ _DASH_SEP = re.compile(r"\s+[–—-]\s+")
 # walks below recurse per level: a page nested deeper is refused, not half-read.
 MAX_HTML_DEPTH = 250
 _TAG = re.compile(r"<(/?)([a-zA-Z][a-zA-Z0-9:-]*)[^>]*?(/?)>")
-_UNNESTED = re.compile(r"<!--.*?-->|<(script|style|textarea)\b.*?</\1\s*>", re.IGNORECASE | re.DOTALL)
+_RAW_START = re.compile(r"<!--|<(script|style|textarea)\b", re.IGNORECASE)
 # Void elements never nest; those whose end tag is optional are closed by
 # their next sibling in real pages, so they do not add depth either.
 _FLAT = frozenset("area base br col embed hr img input link meta param source track wbr "
                   "p li dt dd tr td th thead tbody tfoot option optgroup rt rp colgroup caption".split())
+
+
+def _without_raw_text(html: str) -> str:
+    """The page without comments and script/style bodies, whose `<div>`s are
+    not elements. One pass: an unclosed one ends the page, as in a browser."""
+    out: list[str] = []
+    pos = 0
+    lower = html.lower()
+    while True:
+        m = _RAW_START.search(html, pos)
+        if not m:
+            out.append(html[pos:])
+            break
+        out.append(html[pos:m.start()])
+        end_mark = "-->" if m.group(0) == "<!--" else "</" + m.group(1).lower()
+        end = lower.find(end_mark, m.end())
+        if end < 0:
+            break
+        pos = end + len(end_mark)
+    return "".join(out)
 
 
 def nesting_depth(html: str, limit: int = MAX_HTML_DEPTH) -> int:
@@ -53,7 +73,7 @@ def nesting_depth(html: str, limit: int = MAX_HTML_DEPTH) -> int:
     A stack, not a parser: no recursion, linear in the page's size."""
     stack: list[str] = []
     deepest = 0
-    for m in _TAG.finditer(_UNNESTED.sub("", html)):
+    for m in _TAG.finditer(_without_raw_text(html)):
         closing, name, self_closing = m.group(1), m.group(2).lower(), m.group(3)
         if name in _FLAT or self_closing:
             continue

@@ -131,3 +131,9 @@ def test_page_nested_past_the_limit_is_refused_with_a_reason():
 def test_page_title_splits_at_the_site_name_only(title, parts):
     from scraper.html_input import _title_parts
     assert _title_parts(title) == parts
+
+
+def test_unclosed_comments_and_scripts_do_not_slow_the_depth_check():
+    from scraper.html_input import nesting_depth
+    assert nesting_depth("<div><div>" + "<script>" * 50_000) == 2
+    assert nesting_depth("<div>" + "<!--" * 50_000 + "<div>") == 1
