@@ -14,7 +14,8 @@ from pathlib import Path
 from typing import Callable
 from urllib.parse import unquote, urljoin
 
-from thaireports.photos import READABLE, BadImage, open_checked, write_bytes_atomic
+from thaireports.photos import READABLE, BadImage, open_checked
+from thaireports.reportfile import atomic_write_bytes
 
 logger = logging.getLogger(__name__)
 
@@ -61,7 +62,7 @@ def _read(where: str | Path, fetch: Callable | None) -> bytes:
 def _write_once(path: Path, data: bytes) -> None:
     """Files are named by their hash: one already there is this very file."""
     if not (path.is_file() and path.stat().st_size == len(data)):
-        write_bytes_atomic(path, data)
+        atomic_write_bytes(path, data)
 
 
 def store_images(images: list[str], slug: str, content_dir: Path | str, *,

@@ -9,11 +9,8 @@ warning is treated as the error it is)."""
 from __future__ import annotations
 
 import io
-import os
 import struct
-import tempfile
 import warnings
-from pathlib import Path
 
 from PIL import Image, ImageFile, UnidentifiedImageError
 
@@ -111,18 +108,3 @@ def open_checked(data: bytes, *, max_side: int = MAX_SIDE, max_pixels: int = MAX
         except Exception as exc:
             raise _damaged(exc) from None
     return img
-
-
-def write_bytes_atomic(path: Path | str, data: bytes) -> None:
-    """Write via a temporary file in the same folder and rename it over the
-    target: a crash or a parallel build never leaves half an image."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise

@@ -120,23 +120,26 @@ def was_edited_by_hand(text: str) -> bool:
     return not m or m.group(1) != fingerprint(text)
 
 
-def atomic_write(path: Path | str, text: str) -> None:
+def atomic_write(path: Path | str, text: str, *, fsync: bool = True) -> None:
     """Write via a temporary file in the same folder and rename over the
     target, so a crash leaves either the old file or the new one, never half."""
-    atomic_write_bytes(path, text.encode("utf-8"))
+    atomic_write_bytes(path, text.encode("utf-8"), fsync=fsync)
 
 
-def atomic_write_bytes(path: Path | str, data: bytes) -> None:
+def atomic_write_bytes(path: Path | str, data: bytes, *, fsync: bool = True) -> None:
     """atomic_write for bytes. The temporary name starts with "." and ends in
-    ".tmp", so Pelican and the scraper never take a leftover for a report."""
+    ".tmp", so Pelican and the scraper never take a leftover for a report.
+    Build outputs and caches that can be regenerated pass fsync=False: the
+    rename alone keeps them whole, and thousands of fsyncs would slow builds."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
+            if fsync:
+                fh.flush()
+                os.fsync(fh.fileno())
         os.replace(tmp, path)
     except BaseException:
         try:

@@ -35,7 +35,8 @@ from . import cards
 from .markup import IMG_TAG, img_attrs, picture_html, rewrite_body
 from .process import EXTENSIONS, MIME, SUFFIX, Config, Processed, cache_key, entry_dir, \
     load_cached, process_image
-from thaireports.photos import MAX_PIXELS, MAX_SIDE, BadImage, write_bytes_atomic
+from thaireports.photos import MAX_PIXELS, MAX_SIDE, BadImage
+from thaireports.reportfile import atomic_write_bytes
 
 logger = logging.getLogger(__name__)
 
@@ -219,7 +220,7 @@ class _Run:
                 st = src.stat()
                 fresh[str(src)] = [st.st_size, st.st_mtime_ns, result.key]
         if fresh != index:
-            write_bytes_atomic(self.cache / "sources.json", json.dumps(fresh).encode("utf-8"))
+            atomic_write_bytes(self.cache / "sources.json", json.dumps(fresh).encode("utf-8"), fsync=False)
         return results
 
     def _load_index(self) -> dict[str, list]:

@@ -20,7 +20,7 @@ from pathlib import Path
 
 from PIL import Image, ImageDraw, ImageFont, features
 
-from thaireports.photos import write_bytes_atomic
+from thaireports.reportfile import atomic_write_bytes
 
 # Bump when the drawing changes: every card is redrawn.
 DESIGN_VERSION = 3
@@ -363,5 +363,5 @@ def card_job(card: CardText, bold: str, regular: str, target: str) -> str:
     """Render `card` into `target` (the cache file) unless it is already there."""
     path = Path(target)
     if not path.is_file():
-        write_bytes_atomic(path, render_card(card, bold, regular))
+        atomic_write_bytes(path, render_card(card, bold, regular), fsync=False)
     return target

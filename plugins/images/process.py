@@ -15,7 +15,8 @@ from pathlib import Path
 
 from PIL import Image, ImageOps
 
-from thaireports.photos import MAX_PIXELS, MAX_SIDE, BadImage, open_checked, write_bytes_atomic
+from thaireports.photos import MAX_PIXELS, MAX_SIDE, BadImage, open_checked
+from thaireports.reportfile import atomic_write_bytes
 
 # Bump when the output of process_image changes for the same input.
 PIPELINE_VERSION = 2
@@ -164,9 +165,9 @@ def process_image(source: str | Path, cache_dir: str | Path, config: Config = Co
         v = Variant(width=w, height=h)
         for fmt, blob in encoded.items():
             name = f"{w}{SUFFIX[fmt]}"
-            write_bytes_atomic(folder / name, blob)
+            atomic_write_bytes(folder / name, blob, fsync=False)
             v.files[fmt] = name
         result.variants.append(v)
     # meta.json last: its presence marks a complete entry.
-    write_bytes_atomic(folder / "meta.json", result.to_json().encode("utf-8"))
+    atomic_write_bytes(folder / "meta.json", result.to_json().encode("utf-8"), fsync=False)
     return result
