@@ -18,6 +18,7 @@ from pathlib import Path
 
 from pythainlp.util import thai_digit_to_arabic_digit
 
+from .reportfile import atomic_write
 from .vocabulary import KINDS, load_vocabulary
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -157,10 +158,6 @@ def _store(path: Path, tokens: list[str]) -> None:
     # Written to a temporary name and renamed, so parallel builds never read
     # half a file.
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            json.dump(tokens, fh, ensure_ascii=False, separators=(",", ":"))
-        os.replace(tmp, path)
+        atomic_write(path, json.dumps(tokens, ensure_ascii=False, separators=(",", ":")), fsync=False)
     except OSError:
         pass

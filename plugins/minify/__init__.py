@@ -10,12 +10,13 @@ from __future__ import annotations
 
 import json
 import logging
-import os
 import re
 from pathlib import Path
 
 import minify_html
 from pelican import signals
+
+from thaireports.reportfile import atomic_write
 
 log = logging.getLogger(__name__)
 
@@ -50,9 +51,7 @@ def minify_js(js: str) -> str:
 
 
 def _write(path: Path, text: str) -> None:
-    tmp = path.with_name(f".{path.name}.min")
-    tmp.write_text(text, encoding="utf-8")
-    os.replace(tmp, path)
+    atomic_write(path, text, fsync=False)
 
 
 def minify_output(pelican) -> None:

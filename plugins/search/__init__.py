@@ -14,7 +14,7 @@ from pathlib import Path
 from pelican import signals
 
 from thaireports import thaitext
-from thaireports.reportfile import split_list
+from thaireports.reportfile import atomic_write_bytes, split_list
 from thaireports.thaidates import format_be
 from thaireports.vocabulary import KINDS, load_vocabulary
 
@@ -114,10 +114,8 @@ def write_index(output_path: str | os.PathLike, index_dir: str, articles) -> int
             if path.stat().st_size == len(data) and path.read_bytes() == data:
                 continue
         except FileNotFoundError:
-            path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_name(f".{path.name}.tmp")
-        tmp.write_bytes(data)
-        os.replace(tmp, path)
+            pass
+        atomic_write_bytes(path, data, fsync=False)
     wanted = {(target / rel) for rel in files}
     if target.is_dir():
         for old in target.rglob("*"):
