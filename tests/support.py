@@ -32,13 +32,13 @@ CHROMIUM_ARGS = [
 
 def build_site(content: Path, output: Path, *, settings: str = "pelicanconf.py",
                extra: dict | None = None, check: bool = True,
-               env: dict | None = None) -> subprocess.CompletedProcess:
+               env: dict | None = None, args: tuple = ()) -> subprocess.CompletedProcess:
     """Run the real `pelican` on `content` into `output` with the project's
     settings file, overriding settings with `extra` (values as Python literals,
     passed through pelican's -e). Returns the finished process (stdout+stderr
     in .stdout)."""
     cmd = [sys.executable, "-m", "pelican", str(content), "-o", str(output),
-           "-s", str(ROOT / settings), "--fatal", "errors"]
+           "-s", str(ROOT / settings), "--fatal", "errors", *args]
     overrides = {"CACHE_PATH": str(output.parent / f"{output.name}-cache")}
     overrides.update(extra or {})
     import json

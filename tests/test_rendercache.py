@@ -43,9 +43,12 @@ def sites(tmp_path_factory):
     build_site(content, out)
     after_edit = _stamps(out)
 
+    # The fresh build also renders in two worker processes (the incremental
+    # builds are too small to fork), so equal output covers that path too.
     fresh = base / "fresh"
-    build_site(content, fresh, extra={"RENDER_CACHE": False})
-    return {"out": out, "fresh": fresh, "first": first, "unchanged": unchanged,
+    proc = build_site(content, fresh, args=("-v",), extra={
+        "RENDER_CACHE": False, "RENDER_WORKERS": 2, "RENDER_PARALLEL_MIN": 1})
+    return {"out": out, "fresh": fresh, "fresh_log": proc.stdout, "first": first, "unchanged": unchanged,
             "after_edit": after_edit, "edited": edited}
 
 
@@ -64,6 +67,10 @@ def test_one_edited_report_rerenders_few_pages(sites):
     assert len(changed_reports) < len(report_pages) / 2, changed_reports
     page = (sites["out"] / own[0]).read_text(encoding="utf-8")
     assert "หัวข้อใหม่ทดสอบการสร้างซ้ำ" in page
+
+
+def test_fresh_build_rendered_in_two_processes(sites):
+    assert "rendered by 2 processes" in " ".join(sites["fresh_log"].split())
 
 
 def test_incremental_output_equals_a_fresh_build(sites):

@@ -21,14 +21,26 @@ receivers still see a correct file at that path.
 
 Templates that include other templates by a computed name cannot be
 analysed and are always rendered. RENDER_CACHE = False turns this off.
+
+Pages that do need rendering are not rendered on the spot: the writer keeps
+them (template and context) and renders them all once every generator has
+written, split over RENDER_WORKERS processes (default: the cores this
+process may use). Workers are forked, so they share the whole site in memory
+and nothing is pickled; each renders an interleaved share of the pages and
+writes them. Pelican's bookkeeping and `content_written` happen in the main
+process as before. Below RENDER_PARALLEL_MIN pages (default 200) a build
+renders in one process: forking costs more than it saves.
 """
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import hashlib
 import logging
 import os
 import pickle
+import sys
+import traceback
 from pathlib import Path
 
 from jinja2 import meta
@@ -200,6 +212,11 @@ class RenderCacheMixin:
         self._fp = Fingerprints()
         self._globals: tuple[tuple, bytes] = ((), b"")
         self.rendered = self.skipped = 0
+        self._enabled = settings.get("RENDER_CACHE", True)
+        self._jobs: dict[str, tuple] = {}
+        self._pending: dict[str, tuple] = {}
+        self._workers = int(settings.get("RENDER_WORKERS") or _cores())
+        self._parallel_min = int(settings.get("RENDER_PARALLEL_MIN", 200))
         simple = {k: v for k, v in settings.items() if k.isupper()}
         self._salt = hashlib.sha256(_code_digest() + self._fp.value(simple)).digest()
 
@@ -254,6 +271,8 @@ class RenderCacheMixin:
         return hit
 
     def _key(self, template, localcontext, call: bytes) -> bytes | None:
+        if not self._enabled:
+            return None
         chain = self._chain(template)
         if chain is None:
             return None
@@ -285,28 +304,112 @@ class RenderCacheMixin:
                     return ""
             self._new[name] = key
         self.rendered += 1
+        if name:
+            # Rendered later by flush(); Pelican writes an empty string to
+            # os.devnull for it now (see _open_w).
+            path = sanitised_join(self.output_path, name)
+            self._pending[path] = (template, localcontext, path)
+            return ""
         return template.render(localcontext)
 
     def write_file(self, name, template, context, *args, **kwargs):
         if not isinstance(template, _Template):
             template = _Template(self, template, self._call_digest(context, kwargs))
+        self._context = context
         return super().write_file(name, template, context, *args, **kwargs)
 
-    def _open_w(self, filename, encoding, override=False):
-        if filename not in self._skip:
-            return super()._open_w(filename, encoding, override)
-        self._skip.discard(filename)
-        # Pelican's checks against writing one file twice, without touching it.
-        if filename in self._overridden_files or (filename in self._written_files
-                                                  and not override):
-            return super()._open_w(filename, encoding, override)
+    # -- deferred rendering ------------------------------------------------
+    def _render_jobs(self, jobs) -> None:
+        context = getattr(self, "_context", None)
+        for template, localcontext, path in jobs:
+            # What Pelican does before rendering: report bodies make their
+            # links relative to the page being written through this value.
+            if context is not None and localcontext.get("localsiteurl"):
+                context["localsiteurl"] = localcontext["localsiteurl"]
+            output = template.render(localcontext)
+            with open(path, "w", encoding="utf-8") as fh:
+                fh.write(output)
+
+    def flush(self) -> None:
+        """Render and write every page kept by render()."""
+        jobs = list(self._jobs.values())
+        self._jobs.clear()
+        workers = min(self._workers, max(1, len(jobs) // max(1, self._parallel_min // 2)))
+        if len(jobs) < self._parallel_min or workers < 2:
+            self._render_jobs(jobs)
+            return
+        # The children only read the site; freezing keeps the collector from
+        # touching (and so copying) every object in each of them.
+        gc.collect()
+        gc.freeze()
+        children = {}
+        try:
+            for w in range(1, workers):
+                sys.stdout.flush()
+                sys.stderr.flush()
+                pid = os.fork()
+                if pid == 0:  # pragma: no cover - runs in the child
+                    code = 0
+                    try:
+                        gc.disable()
+                        self._render_jobs(jobs[w::workers])
+                    except BaseException:  # noqa: BLE001 - report, then exit non-zero
+                        traceback.print_exc()
+                        code = 1
+                    finally:
+                        sys.stdout.flush()
+                        sys.stderr.flush()
+                        os._exit(code)
+                children[pid] = w
+            self._render_jobs(jobs[0::workers])
+        finally:
+            failed = []
+            for pid, w in children.items():
+                _, status = os.waitpid(pid, 0)
+                if os.waitstatus_to_exitcode(status) != 0:
+                    failed.append(w)
+            gc.unfreeze()
+        for w in failed:
+            # Render that share here, so an error surfaces with its traceback
+            # in this process (and a crashed worker loses no page).
+            log.warning("rendercache: a render worker failed; rendering its pages again here")
+            self._render_jobs(jobs[w::workers])
+        log.info("rendercache: %d pages rendered by %d processes", len(jobs), workers)
+
+    def _claim(self, filename, encoding, override) -> bool:
+        """Pelican's rules for writing one file twice, applied without
+        opening the file: False when Pelican would skip this write; its own
+        error when it would refuse it."""
+        if filename in self._overridden_files:
+            if override:
+                super()._open_w(filename, encoding, override)  # raises
+            return False
+        if filename in self._written_files and not override:
+            super()._open_w(filename, encoding, override)  # raises
         if override:
             self._overridden_files.add(filename)
         self._written_files.add(filename)
+        return True
+
+    def _open_w(self, filename, encoding, override=False):
+        job = self._pending.pop(filename, None)
+        if job is not None:
+            if self._claim(filename, encoding, override):
+                # A later allowed overwrite replaces the earlier page.
+                self._jobs[filename] = job
+            return open(os.devnull, "w", encoding=encoding)
+        if filename not in self._skip:
+            return super()._open_w(filename, encoding, override)
+        self._skip.discard(filename)
+        if self._claim(filename, encoding, override):
+            self._jobs.pop(filename, None)
         return open(os.devnull, "w", encoding=encoding)
 
     def save(self) -> None:
         """Record the key and the file each rendered page produced."""
+        self.flush()
+        if not self._enabled:
+            return
         for name, rec in list(self._new.items()):
             if isinstance(rec, bytes):
                 try:
@@ -344,8 +447,6 @@ def get_writer(pelican_obj):
         if isinstance(offered, type):
             base = offered
             break
-    if not pelican_obj.settings.get("RENDER_CACHE", True):
-        return base if base is not Writer else None
     # Saving must come after every other `finalized` receiver (minify rewrites
     # pages there): connecting now, once all plugins are registered, puts it last.
     signals.finalized.connect(finalized)
@@ -360,6 +461,31 @@ def get_writer(pelican_obj):
     return CachingWriter
 
 
+class FlushPages:
+    """The last generator to write: renders the pages every other one left
+    with the writer. (Pelican runs plugin generators in plugin order and
+    this plugin comes last; its static files come after and are not pages.)"""
+
+    def __init__(self, *args, **kwargs):
+        pass
+
+    def generate_output(self, writer):
+        flush = getattr(writer, "flush", None)
+        if flush is not None:
+            flush()
+
+
+def get_generators(pelican_obj):
+    return FlushPages
+
+
+def _cores() -> int:
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
+
+
 def finalized(pelican_obj):
     while _writers:
         _writers.pop().save()
@@ -368,3 +494,4 @@ def finalized(pelican_obj):
 def register():
     signals.initialized.connect(take_over_writers)
     signals.get_writer.connect(get_writer)
+    signals.get_generators.connect(get_generators)

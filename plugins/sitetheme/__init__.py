@@ -5,11 +5,12 @@ from pathlib import Path
 
 from pelican import signals
 
-from . import charts, i18n
+from . import charts, i18n, memo
 
 
 def _install(generator):
     env = generator.env
+    memo.clear()
     # The catalogue and the map grid go in the shared context, not in Jinja
     # globals: the render cache fingerprints the context's upper-case entries,
     # so editing messages.yaml or provincegrid.yaml re-renders the pages.

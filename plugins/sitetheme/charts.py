@@ -16,6 +16,7 @@ from jinja2 import pass_context
 from thaireports.reportfile import split_list
 from thaireports.vocabulary import load_vocabulary
 
+from . import memo
 from .i18n import EN_MONTHS, event_dates, lang_of
 
 TH_MONTHS_SHORT = ("ม.ค.", "ก.พ.", "มี.ค.", "เม.ย.", "พ.ค.", "มิ.ย.",
@@ -148,5 +149,6 @@ def timeline(ctx, articles, width: int = 400, height: int = 140) -> dict | None:
             "years": sorted(years.items()), "first": span[0], "last": span[-1]}
 
 
-GLOBALS = {"province_map": province_map, "timeline": timeline, "facet_links": facets}
+GLOBALS = {"province_map": province_map, "timeline": timeline,
+           "facet_links": memo.per_object(facets)}
 FILTERS = {}

@@ -18,6 +18,9 @@ from pelican.writers import Writer
 
 from thaireports.thaidates import format_be_range
 
+from .memo import card as cached_card
+from .memo import url_of
+
 LANGS = ("th", "en")
 MIRROR_PREFIX = "en/"
 EN_MONTHS = (
@@ -81,7 +84,7 @@ def other_lang(ctx) -> str:
 def href(ctx, target="") -> str:
     """Link to a page of the site in the current language. `target` is a
     content object (anything with `.url`) or a site-relative URL."""
-    url = getattr(target, "url", target) or ""
+    url = target if isinstance(target, str) else url_of(target)
     return f"{ctx['SITEURL']}/{ctx.get('LANG_PREFIX', '')}{url}"
 
 
@@ -207,5 +210,6 @@ GLOBALS = {
     "other_lang": other_lang,
     "when": when,
     "year_label": year_label,
+    "cached_card": cached_card,
 }
 FILTERS = {"name": name, "label": label}
