@@ -78,7 +78,7 @@ GZIP_CACHE = False
 
 PLUGIN_PATHS = [str(ROOT / "plugins")]
 # rendercache stays last: it skips re-rendering pages whose inputs did not change.
-PLUGINS = ["sanitize", "facets", "opendata", "images", "search", "sitetheme", "rendercache"]
+PLUGINS = ["prefetch", "sanitize", "facets", "opendata", "images", "search", "sitetheme", "rendercache"]
 
 # Templates escape every value unless marked safe (report HTML is sanitized
 # by the sanitize plugin and printed with |safe).

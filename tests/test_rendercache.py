@@ -47,7 +47,7 @@ def sites(tmp_path_factory):
     # builds are too small to fork), so equal output covers that path too.
     fresh = base / "fresh"
     proc = build_site(content, fresh, args=("-v",), extra={
-        "RENDER_CACHE": False, "RENDER_WORKERS": 2, "RENDER_PARALLEL_MIN": 1})
+        "RENDER_CACHE": False, "BUILD_WORKERS": 2, "RENDER_PARALLEL_MIN": 1})
     return {"out": out, "fresh": fresh, "fresh_log": proc.stdout, "first": first, "unchanged": unchanged,
             "after_edit": after_edit, "edited": edited}
 

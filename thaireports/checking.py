@@ -10,6 +10,7 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .parallel import fork_map
 from .problems import Problem
 from .validation import CheckedReport, duplicate_slug_problems, infer_facets, validate_report
 from .vocabulary import Vocabulary, load_vocabulary
@@ -78,16 +79,18 @@ def check_file(path: Path, vocab: Vocabulary | None = None) -> tuple[CheckedRepo
 
 
 def check_tree(folders, vocab: Vocabulary | None = None,
-               exclude: tuple[str, ...] = ()) -> TreeCheck:
+               exclude: tuple[str, ...] = (), workers: int | None = None) -> TreeCheck:
     """Validate every report below `folders` (one folder or several), then
-    look for slugs used twice."""
+    look for slugs used twice. Files are checked by `workers` processes
+    (default: every usable core)."""
     vocab = vocab or load_vocabulary()
     if isinstance(folders, (str, Path)):
         folders = [folders]
     result = TreeCheck()
-    for path in (p for folder in folders for p in report_sources(folder, exclude)):
+    paths = [p for folder in folders for p in report_sources(folder, exclude)]
+    outcomes = fork_map(lambda p: check_file(p, vocab), paths, workers)
+    for path, (checked, problems) in zip(paths, outcomes):
         result.sources.append(path)
-        checked, problems = check_file(path, vocab)
         result.problems += problems
         if checked is not None:
             result.reports.append(checked)

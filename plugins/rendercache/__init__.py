@@ -24,7 +24,7 @@ analysed and are always rendered. RENDER_CACHE = False turns this off.
 
 Pages that do need rendering are not rendered on the spot: the writer keeps
 them (template and context) and renders them all once every generator has
-written, split over RENDER_WORKERS processes (default: the cores this
+written, split over BUILD_WORKERS processes (default: the cores this
 process may use). Workers are forked, so they share the whole site in memory
 and nothing is pickled; each renders an interleaved share of the pages and
 writes them. Pelican's bookkeeping and `content_written` happen in the main
@@ -50,6 +50,8 @@ from pelican.paginator import Page, Paginator
 from pelican.urlwrappers import URLWrapper
 from pelican.utils import sanitised_join
 from pelican.writers import Writer
+
+from thaireports.parallel import workers_setting
 
 log = logging.getLogger(__name__)
 
@@ -215,7 +217,7 @@ class RenderCacheMixin:
         self._enabled = settings.get("RENDER_CACHE", True)
         self._jobs: dict[str, tuple] = {}
         self._pending: dict[str, tuple] = {}
-        self._workers = int(settings.get("RENDER_WORKERS") or _cores())
+        self._workers = workers_setting(settings)
         self._parallel_min = int(settings.get("RENDER_PARALLEL_MIN", 200))
         simple = {k: v for k, v in settings.items() if k.isupper()}
         self._salt = hashlib.sha256(_code_digest() + self._fp.value(simple)).digest()
@@ -477,13 +479,6 @@ class FlushPages:
 
 def get_generators(pelican_obj):
     return FlushPages
-
-
-def _cores() -> int:
-    try:
-        return len(os.sched_getaffinity(0))
-    except AttributeError:  # not on Linux
-        return os.cpu_count() or 1
 
 
 def finalized(pelican_obj):
