@@ -150,7 +150,7 @@ def test_the_build_writes_the_index_of_report_content_only(tmp_path):
     assert (out / "en" / "search" / "index.html").exists()
 
 
-def test_numpy_postings_equal_the_plain_python_ones(monkeypatch):
+def test_numpy_postings_equal_the_plain_python_ones(monkeypatch, tmp_path):
     """encoded_postings in several passes and batches gives exactly the sets
     that collecting ngrams() per report gives."""
     from collections import defaultdict
@@ -162,7 +162,9 @@ def test_numpy_postings_equal_the_plain_python_ones(monkeypatch):
     for i, text in enumerate(texts):
         for g in ngrams(text):
             expected[g].append(i)
-    monkeypatch.setattr(indexer, "DOCS_PER_PASS", 5)
-    monkeypatch.setattr(indexer, "BATCH_DOCS", 4)
-    got = indexer.encoded_postings(texts)
+    monkeypatch.setattr(indexer, "PAIRS_PER_PASS", 300)     # several passes through spill files
+    monkeypatch.setattr(indexer, "BATCH_CHARS", 200)
+    got = indexer.encoded_postings(texts, spill_dir=str(tmp_path))
     assert {g: decode_set(c) for g, c in got.items()} == dict(expected)
+    assert got == {g: encode_set(ids, len(texts)) for g, ids in expected.items()}
+    assert list(tmp_path.iterdir()) == []                     # spill files removed

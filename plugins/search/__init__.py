@@ -6,19 +6,25 @@ finishes, writes the static index that theme/static/js/search.js queries
 `pelican` (and so `invoke build`) produces it."""
 from __future__ import annotations
 
+import hashlib
+import json
 import logging
 import os
 import time
+from functools import lru_cache
 from pathlib import Path
 
 from pelican import signals
 
 from thaireports import thaitext
-from thaireports.reportfile import atomic_write_bytes, split_list
+from thaireports.thaitext import search_form
+from thaireports.reportfile import split_list
 from thaireports.thaidates import format_be
 from thaireports.vocabulary import KINDS, load_vocabulary
 
-from .indexer import SearchDoc, build_index, html_to_text, order
+from .indexer import (SearchDoc, doc_record, html_to_text, meta_file, path_order, record_search_form,
+                      shard_files)
+from .store import IndexStore
 
 log = logging.getLogger(__name__)
 
@@ -73,7 +79,9 @@ def article_generator_finalized(generator):
     generator.context.setdefault("vocabulary", vocab)
 
 
-def to_doc(article) -> SearchDoc:
+def to_doc(article, *, with_text: bool = True) -> SearchDoc:
+    """The index's view of an article; without its text (the costly part:
+    parsing the HTML) when `with_text` is false."""
     vocab = load_vocabulary()
     facets = {kind: facet_keys(article, kind) for kind in KINDS}
     names: list[str] = []
@@ -87,7 +95,7 @@ def to_doc(article) -> SearchDoc:
         date=article.date.isoformat(),
         year=article.date.year,
         date_be=format_be(article.date),
-        text=html_to_text(article.content),
+        text=html_to_text(article.content) if with_text else "",
         facets=facets,
         provinces_th=[vocab.provinces[k].th for k in facets["province"]],
         names=names,
@@ -100,35 +108,90 @@ def facet_labels() -> dict:
             for kind in KINDS}
 
 
-def write_index(output_path: str | os.PathLike, index_dir: str, articles) -> int:
-    docs = order([to_doc(a) for a in articles])
-    files = build_index(docs, facet_labels())
-    target = Path(output_path) / index_dir
-    # Only shards whose text changed are rewritten (a rebuild after one edited
-    # report touches a few of thousands); shards the index no longer has are
-    # removed so none linger when the shard count changes.
-    for rel, text in files.items():
-        path = target / rel
-        data = text.encode("utf-8")
-        try:
-            if path.stat().st_size == len(data) and path.read_bytes() == data:
-                continue
-        except FileNotFoundError:
-            pass
-        atomic_write_bytes(path, data, fsync=False)
-    wanted = {(target / rel) for rel in files}
-    if target.is_dir():
-        for old in target.rglob("*"):
-            if old.is_file() and old not in wanted:
-                old.unlink()
-    return sum(len(t.encode()) for t in files.values())
+@lru_cache(maxsize=1)
+def code_digest() -> str:
+    """Digest of the code that shapes the index: a change to it invalidates
+    every cached record."""
+    h = hashlib.blake2b(digest_size=16)
+    for path in (*sorted(Path(__file__).parent.glob("*.py")), Path(thaitext.__file__)):
+        h.update(path.read_bytes())
+    return h.hexdigest()
+
+
+def _input_digest(doc: SearchDoc, article) -> str:
+    """Digest of everything d/<id>.json is made from."""
+    head = json.dumps([code_digest(), doc.url, doc.title, doc.date_be, doc.provinces_th, doc.names],
+                      ensure_ascii=False)
+    return hashlib.blake2b(f"{head}\0{article.content}".encode(), digest_size=16).hexdigest()
+
+
+def _cached_record(data: bytes | None, doc: SearchDoc) -> dict | None:
+    """The parsed cached record when it is whole and belongs to `doc`."""
+    if data is None:
+        return None
+    try:
+        record = json.loads(data)
+    except ValueError:
+        return None
+    if not isinstance(record, dict) or not isinstance(record.get("x"), str):
+        return None
+    expected = {"t": doc.title, "u": doc.url, "d": doc.date_be, "p": doc.provinces_th, "n": doc.names}
+    return record if all(record.get(k) == v for k, v in expected.items()) else None
+
+
+def write_index(output_path: str | os.PathLike, index_dir: str, articles,
+                cache_dir: str | os.PathLike | None = None) -> tuple[int, str]:
+    """Writes the index of `articles` under output_path/index_dir; returns
+    its size in bytes and how it was made: "built", or "unchanged" when the
+    cache (`cache_dir`) held the index of the same inputs.
+
+    Rebuilding re-reads each unchanged report's record from the cache
+    instead of parsing its HTML, and only files whose content changed are
+    written (a rebuild after one edited report touches a few of thousands)."""
+    pairs = sorted(((to_doc(a, with_text=False), a) for a in articles),
+                   key=lambda p: (p[0].date, p[0].url), reverse=True)      # as indexer.order()
+    labels = facet_labels()
+    digests = [_input_digest(doc, article) for doc, article in pairs]
+    inputs = hashlib.blake2b(json.dumps(
+        [code_digest(), labels, [[d, doc.facets, doc.year] for d, (doc, _) in zip(digests, pairs)]],
+        ensure_ascii=False).encode(), digest_size=16).hexdigest()
+    store = IndexStore(Path(output_path) / index_dir, cache_dir)
+    size = store.restore(inputs)
+    if size is not None:
+        return size, "unchanged"
+
+    texts = [""] * len(pairs)
+    build = hashlib.sha1()            # meta.json's "build": every d/ and s/ file in path order
+    for i in path_order(len(pairs)):
+        doc, article = pairs[i]
+        data = store.cached_doc(digests[i])
+        record = _cached_record(data, doc)
+        if record is not None:
+            texts[i] = record_search_form(record)
+        else:
+            doc.text = html_to_text(article.content)
+            data = doc_record(doc).encode()
+            texts[i] = search_form(doc.searchable())
+        build.update(data)
+        store.put_doc(f"d/{i}.json", digests[i], data, cached=record is not None)
+    shards = shard_files(texts, str(Path(cache_dir) / "tmp") if cache_dir else None)
+    del texts
+    for s in path_order(len(shards)):
+        data = shards[s].encode()
+        build.update(data)
+        store.put(f"s/{s}.json", data)
+    store.put("meta.json", meta_file([doc.facets for doc, _ in pairs], [doc.year for doc, _ in pairs],
+                                     labels, len(shards), build).encode())
+    return store.finish(inputs), "built"
 
 
 def finalized(pelican):
     start = time.perf_counter()
-    size = write_index(pelican.output_path, pelican.settings["SEARCH_INDEX_DIR"], _articles)
-    log.info("search: indexed %d reports (%.1f kB) in %.2f s", len(_articles), size / 1024,
-             time.perf_counter() - start)
+    cache = pelican.settings.get("CACHE_PATH")
+    size, how = write_index(pelican.output_path, pelican.settings["SEARCH_INDEX_DIR"], _articles,
+                            Path(cache) / "search" if cache else None)
+    log.info("search: indexed %d reports (%.1f kB) in %.2f s (%s)", len(_articles), size / 1024,
+             time.perf_counter() - start, how)
 
 
 def register():

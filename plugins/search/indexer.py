@@ -23,8 +23,10 @@ from __future__ import annotations
 import base64
 import hashlib
 import json
+import os
 import re
-from collections import defaultdict
+from collections import defaultdict, deque
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 from thaireports.thaitext import search_form
@@ -135,148 +137,382 @@ def order(docs: list[SearchDoc]) -> list[SearchDoc]:
     return sorted(docs, key=lambda d: (d.date, d.url), reverse=True)
 
 
-# Reports per numpy batch, and per pass over the texts: each pass keeps only
-# the n-grams whose first character falls in its share of the alphabet, so
-# memory stays near one pass's pairs (about 180 MB) however large the archive.
-BATCH_DOCS = 1000
-DOCS_PER_PASS = 5000
+# Memory bounds of encoded_postings: texts go through numpy in batches of
+# about BATCH_CHARS characters, and the (n-gram, report) pairs are sorted and
+# encoded PAIRS_PER_PASS at a time (the other passes' pairs wait in temporary
+# files), so memory stays near 8 M pairs (~250 MB with the encoding's work
+# arrays) however large the archive.
+BATCH_CHARS = 1_000_000
+PAIRS_PER_PASS = 8_000_000
+THREADS = 2
+_B36 = b"0123456789abcdefghijklmnopqrstuvwxyz"
 
 
-def encoded_postings(texts: list[str]) -> dict[str, str]:
+def encoded_postings(texts: list[str], spill_dir: str | None = None) -> dict[str, str]:
     """{n-gram: encoded document set} for normalized texts (document i =
-    texts[i]). Same result as collecting `ngrams()` per text, computed with
-    numpy: at 5,000 reports that is some 20 million (n-gram, report) pairs,
-    too many for a Python loop on every build."""
+    texts[i]). Same result as collecting `ngrams()` per text and calling
+    `encode_set`, computed with numpy: at 5,000 reports that is some 12
+    million (n-gram, report) pairs, too many for a Python loop on every
+    build."""
+    out: dict[str, str] = {}
+    for grams, codes, _ in postings(texts, spill_dir):
+        out.update(zip(grams, codes))
+    return out
+
+
+def postings(texts: list[str], spill_dir: str | None = None):
+    """encoded_postings in parts: yields (n-grams, their encoded sets, their
+    fnv1a hashes as a numpy array), one part per pass."""
     import numpy as np
 
     n = len(texts)
     if not n:
-        return {}
-    alphabet = sorted(set().union(*map(set, texts)) - {" "})
+        return
+    batches = _batches(texts)
+    seen = np.zeros(0x110000, dtype=bool)
+    for lo, hi in batches:
+        seen[_code_points(texts[lo:hi])] = True
+    seen[ord(" ")] = False
+    alphabet = np.flatnonzero(seen).astype(np.uint32)
     base = len(alphabet) + 1                  # digits 1..len(alphabet): lengths never collide
     doc_bits = max(1, int(n).bit_length())
-    if not alphabet or base ** 4 >= 2 ** (63 - doc_bits):   # too many characters to pack: slow path
-        postings: dict[str, list[int]] = defaultdict(list)
-        for i, text in enumerate(texts):
-            for g in ngrams(text):
-                postings[g].append(i)
-        return {g: encode_set(ids, n) for g, ids in postings.items()}
-    table = np.zeros(ord(alphabet[-1]) + 1, dtype=np.uint64)  # code point -> digit; 0 = space
-    table[[ord(c) for c in alphabet]] = np.arange(1, base, dtype=np.uint64)
-    passes = -(-n // DOCS_PER_PASS)
-    out: dict[str, str] = {}
-    for part in range(passes):
-        batches = []
-        for lo in range(0, n, BATCH_DOCS):
-            batch = texts[lo:lo + BATCH_DOCS]
-            codes = np.frombuffer(" ".join(batch).encode("utf-32-le"), dtype=np.uint32)
-            digits = table[codes]             # a space ends every report: no n-gram spans two
-            lengths = np.fromiter((len(t) + 1 for t in batch), dtype=np.int64, count=len(batch))
-            doc_of = np.repeat(np.arange(lo, lo + len(batch), dtype=np.uint64), lengths)[:len(codes)]
-            mine = (digits % np.uint64(passes)) == part
-            for size in (2, 3, 4):
-                m = len(codes) - size + 1
-                if m <= 0:
-                    continue
-                ok = mine[:m] & (digits[:m] != 0)
-                key = digits[:m].copy()
-                for j in range(1, size):
-                    ok &= digits[j:j + m] != 0
-                    key = key * np.uint64(base) + digits[j:j + m]
-                batches.append((key[ok] << np.uint64(doc_bits)) | doc_of[:m][ok])
-        out.update(_group(np.concatenate(batches), doc_bits, base, alphabet, n))
+    if not len(alphabet) or base ** 4 >= 2 ** (63 - doc_bits):   # too many characters to pack
+        yield _python_postings(texts)
+        return
+    table = np.zeros(max(int(alphabet[-1]), ord(" ")) + 1, dtype=np.uint64)  # code point -> digit
+    table[alphabet] = np.arange(1, base, dtype=np.uint64)
+    points = np.concatenate(([0], alphabet)).astype(np.uint32)             # digit -> code point
+    positions = 3 * sum(map(len, texts))
+    passes = max(1, -(-positions // (2 * PAIRS_PER_PASS)))   # about half the positions are repeats
+    with _Spill(passes, spill_dir) as spill, ThreadPoolExecutor(THREADS) as pool:
+        # numpy releases the GIL in sorting and arithmetic: batches go
+        # through both cores, at most THREADS of them in memory at once.
+        running: deque = deque()
+        for lo, hi in batches:
+            running.append(pool.submit(_batch_pairs, texts[lo:hi], lo, table, base, doc_bits))
+            if len(running) >= THREADS:
+                spill.add(running.popleft().result(), doc_bits)
+        while running:
+            spill.add(running.popleft().result(), doc_bits)
+        for pairs in spill.parts():
+            if len(pairs):
+                yield _encode_part(pairs, doc_bits, base, points, n)
+
+
+def _batches(texts: list[str]) -> list[tuple[int, int]]:
+    out, lo, size = [], 0, 0
+    for i, text in enumerate(texts):
+        size += len(text) + 1
+        if size >= BATCH_CHARS:
+            out.append((lo, i + 1))
+            lo, size = i + 1, 0
+    if lo < len(texts):
+        out.append((lo, len(texts)))
     return out
 
 
-def _group(pairs, doc_bits: int, base: int, alphabet: list[str], n: int) -> dict[str, str]:
-    """Sorted (n-gram key, report) pairs → {n-gram: encoded report set}."""
+def _code_points(batch: list[str]):
     import numpy as np
 
-    pairs.sort()
-    pairs = pairs[np.concatenate(([True], pairs[1:] != pairs[:-1]))]
+    # A space ends every report: no n-gram spans two.
+    return np.frombuffer(" ".join(batch).encode("utf-32-le"), dtype=np.uint32)
+
+
+def _batch_pairs(batch: list[str], lo: int, table, base: int, doc_bits: int):
+    """Sorted distinct (n-gram key << doc_bits | report) of a batch of texts;
+    the key packs an n-gram's characters as base-`base` digits."""
+    import numpy as np
+
+    codes = _code_points(batch)
+    digits = table[codes]
+    del codes
+    lengths = np.fromiter((len(t) + 1 for t in batch), dtype=np.int64, count=len(batch))
+    doc_of = np.repeat(np.arange(lo, lo + len(batch), dtype=np.uint64), lengths)[:len(digits)]
+    found = []
+    for size in (2, 3, 4):
+        m = len(digits) - size + 1
+        if m <= 0:
+            continue
+        ok = digits[:m] != 0
+        key = digits[:m].copy()
+        for j in range(1, size):
+            ok &= digits[j:j + m] != 0
+            key *= np.uint64(base)
+            key += digits[j:j + m]
+        found.append((key[ok] << np.uint64(doc_bits)) | doc_of[:m][ok])
+    return _distinct(np.concatenate(found)) if found else np.zeros(0, dtype=np.uint64)
+
+
+def _distinct(values):
+    """Sorted distinct values of a fresh array (sorted in place: np.unique
+    hashes large integer arrays, many times slower than sorting them)."""
+    import numpy as np
+
+    values.sort()
+    if len(values) < 2:
+        return values
+    keep = np.empty(len(values), dtype=bool)
+    keep[0] = True
+    np.not_equal(values[1:], values[:-1], out=keep[1:])
+    return values[keep]
+
+
+class _Spill:
+    """Pairs split by n-gram ranges into passes: kept in memory when one pass
+    holds them all, else appended to one temporary file per pass."""
+
+    def __init__(self, passes: int, spill_dir: str | None):
+        self.passes, self.spill_dir = passes, spill_dir
+        self.chunks: list = []
+        self.tmp = None
+        self.bounds = None
+
+    def __enter__(self):
+        if self.passes > 1:
+            import tempfile
+
+            if self.spill_dir:
+                os.makedirs(self.spill_dir, exist_ok=True)
+            self.tmp = tempfile.TemporaryDirectory(prefix="search-pairs-", dir=self.spill_dir)
+            self.files = [open(os.path.join(self.tmp.name, f"{p}.bin"), "wb") for p in range(self.passes)]
+        return self
+
+    def __exit__(self, *exc):
+        if self.tmp is not None:
+            for fh in self.files:
+                fh.close()
+            self.tmp.cleanup()
+
+    def add(self, pairs, doc_bits: int) -> None:
+        """`pairs` sorted: each pass's share is a slice."""
+        import numpy as np
+
+        if self.tmp is None:
+            self.chunks.append(pairs)
+            return
+        if not len(pairs):
+            return
+        if self.bounds is None:
+            # The first batch's n-gram quantiles split the rest about evenly
+            # too; a bound is the smallest pair of its n-gram, so an n-gram's
+            # pairs never straddle two passes.
+            at = len(pairs) * np.arange(1, self.passes) // self.passes
+            shift = np.uint64(doc_bits)
+            self.bounds = (pairs[at] >> shift) << shift
+        cuts = [0, *np.searchsorted(pairs, self.bounds).tolist(), len(pairs)]
+        for p, fh in enumerate(self.files):
+            pairs[cuts[p]:cuts[p + 1]].tofile(fh)
+
+    def parts(self):
+        import numpy as np
+
+        if self.tmp is None:
+            pairs = np.concatenate(self.chunks) if self.chunks else np.zeros(0, dtype=np.uint64)
+            self.chunks = []
+            pairs.sort()
+            yield pairs
+            return
+        for p, fh in enumerate(self.files):
+            fh.close()
+            pairs = np.fromfile(fh.name, dtype=np.uint64)
+            os.unlink(fh.name)
+            pairs.sort()
+            yield pairs
+
+
+def _encode_part(pairs, doc_bits: int, base: int, points, n: int):
+    """Sorted distinct pairs → (n-grams, encoded sets, fnv1a hashes): the
+    same strings encode_set gives, built for all n-grams at once."""
+    import numpy as np
+
     keys = pairs >> np.uint64(doc_bits)
+    first = np.empty(len(keys), dtype=bool)
+    first[0] = True
+    np.not_equal(keys[1:], keys[:-1], out=first[1:])
+    starts = np.flatnonzero(first)
+    del first
+    gkeys = keys[starts]
+    del keys
     ids = (pairs & np.uint64((1 << doc_bits) - 1)).astype(np.int64)
-    starts = np.flatnonzero(np.concatenate(([True], keys[1:] != keys[:-1])))
-    ends = np.append(starts[1:], len(keys))
-    out: dict[str, str] = {}
-    for start, end, key in zip(starts.tolist(), ends.tolist(), keys[starts].tolist()):
-        gram = []
-        while key:
-            key, d = divmod(key, base)
-            gram.append(alphabet[d - 1])
-        out["".join(reversed(gram))] = _encode_array(ids[start:end], n)
-    return out
+    counts = np.diff(np.append(starts, len(ids)))
+    last = ids[starts + counts - 1]
+
+    gaps = np.empty_like(ids)                 # each id minus the previous one minus one
+    gaps[0] = ids[0]
+    np.subtract(ids[1:], ids[:-1] + 1, out=gaps[1:])
+    gaps[starts] = ids[starts]
+    width = np.ones(len(ids), dtype=np.int64)   # base-36 digits of each gap
+    power = 36
+    while power <= n:
+        width += gaps >= power
+        power *= 36
+    listed_len = np.add.reduceat(width, starts) + counts - 1
+    bitmap_bytes = (last >> 3) + 1
+    bitmap = ~(counts * 8 < n // 3) & (1 + 4 * ((bitmap_bytes + 2) // 3) < listed_len)
+
+    codes = np.empty(len(starts), dtype=object)
+    in_list = np.repeat(~bitmap, counts)
+    if in_list.any():
+        codes[~bitmap] = _delta_lists(gaps[in_list], width[in_list], counts[~bitmap])
+    if bitmap.any():
+        codes[bitmap] = _bitmaps(ids[~in_list], counts[bitmap], bitmap_bytes[bitmap])
+    del gaps, width, ids, in_list
+
+    # n-gram characters, right-aligned (shorter n-grams have leading zeros)
+    digits = np.zeros((len(gkeys), 4), dtype=np.int64)
+    rest = gkeys
+    for col in (3, 2, 1, 0):
+        digits[:, col] = (rest % np.uint64(base)).astype(np.int64)
+        rest = rest // np.uint64(base)
+    chars = points[digits]
+    present = digits != 0
+    hashes = np.full(len(gkeys), 0x811C9DC5, dtype=np.uint64)
+    for col in range(4):
+        mixed = ((hashes ^ chars[:, col]) * np.uint64(0x01000193)) & np.uint64(0xFFFFFFFF)
+        hashes = np.where(present[:, col], mixed, hashes)
+    cells = np.concatenate((chars, np.full((len(gkeys), 1), ord(" "), dtype=np.uint32)), axis=1)
+    keep = np.concatenate((present, np.ones((len(gkeys), 1), dtype=bool)), axis=1)
+    grams = cells[keep].tobytes().decode("utf-32-le").split(" ")[:-1]
+    return grams, codes.tolist(), hashes
 
 
-def _encode_array(ids, n_docs: int) -> str:
-    """encode_set for a sorted numpy array, without turning dense sets into
-    Python lists."""
+def _delta_lists(gaps, width, counts) -> list[str]:
+    """encode_set's base-36 delta lists for consecutive groups of gaps."""
     import numpy as np
 
-    count = len(ids)
-    if count * 8 < n_docs // 3:
-        return encode_set(ids.tolist(), n_docs)
-    gaps = np.diff(ids, prepend=-1) - 1
-    listed_len = int(count - 1 + (gaps >= 0).sum() + (gaps >= 36).sum() + (gaps >= 1296).sum()
-                     + (gaps >= 46656).sum() + (gaps >= 1679616).sum())
-    bits = np.zeros(int(ids[-1]) + 1, dtype=bool)
-    bits[ids] = True
-    packed = np.packbits(bits, bitorder="little").tobytes()
-    bitmap_len = 1 + 4 * ((len(packed) + 2) // 3)
-    if bitmap_len < listed_len:
-        return "!" + base64.b64encode(packed).decode("ascii")
-    return encode_set(ids.tolist(), n_docs)
+    step = width + 1                          # digits and a comma
+    offsets = np.cumsum(step) - step
+    buf = np.full(int(step.sum()), ord(","), dtype=np.uint8)
+    table = np.frombuffer(_B36, dtype=np.uint8)
+    k, power = 0, 1
+    while True:
+        sel = np.flatnonzero(width > k)
+        if not len(sel):
+            break
+        buf[offsets[sel] + width[sel] - 1 - k] = table[(gaps[sel] // power) % 36]
+        k, power = k + 1, power * 36
+    text = buf.tobytes().decode("ascii")
+    firsts = np.cumsum(counts) - counts
+    lasts = firsts + counts - 1
+    begin = offsets[firsts].tolist()
+    end = (offsets[lasts] + width[lasts]).tolist()
+    return [text[a:b] for a, b in zip(begin, end)]
+
+
+def _bitmaps(ids, counts, nbytes) -> list[str]:
+    """encode_set's "!" + base64 bitmaps for consecutive groups of ids."""
+    import numpy as np
+
+    offsets = np.cumsum(nbytes) - nbytes
+    bits = np.zeros(int(nbytes.sum()) * 8, dtype=bool)
+    bits[np.repeat(offsets * 8, counts) + ids] = True
+    data = np.packbits(bits, bitorder="little").tobytes()
+    return ["!" + base64.b64encode(data[a:a + m]).decode("ascii")
+            for a, m in zip(offsets.tolist(), nbytes.tolist())]
+
+
+def _python_postings(texts: list[str]):
+    found: dict[str, list[int]] = defaultdict(list)
+    for i, text in enumerate(texts):
+        for g in ngrams(text):
+            found[g].append(i)
+    grams = list(found)
+    return grams, [encode_set(found[g], len(texts)) for g in grams], [fnv1a(g) for g in grams]
 
 
 def build_index(docs: list[SearchDoc], facet_labels: dict[str, dict[str, tuple[str, str]]]) -> dict[str, str]:
     """All index files as {relative path: JSON text}. `docs` must already be
     in `order()`. `facet_labels[kind][key] = (th, en)` comes from the
-    vocabulary."""
-    n = len(docs)
-    encoded = encoded_postings([search_form(d.searchable()) for d in docs])
-    total = sum(len(g) + len(c) + 6 for g, c in encoded.items())
+    vocabulary. (The Pelican plugin builds the same files from cached
+    records, writing them as it goes.)"""
+    records = [doc_record(d) for d in docs]
+    shards = shard_files([search_form(d.searchable()) for d in docs])
+    files: dict[str, str] = {}
+    digest = hashlib.sha1()
+    for i in path_order(len(records)):
+        files[f"d/{i}.json"] = records[i]
+        digest.update(records[i].encode())
+    for s in path_order(len(shards)):
+        files[f"s/{s}.json"] = shards[s]
+        digest.update(shards[s].encode())
+    files["meta.json"] = meta_file([d.facets for d in docs], [d.year for d in docs],
+                                   facet_labels, len(shards), digest)
+    return files
+
+
+def doc_record(doc: SearchDoc) -> str:
+    """The text of d/<id>.json: what a result shows, and the text the search
+    page checks phrases against."""
+    return _dump({"t": doc.title, "u": doc.url, "d": doc.date_be,
+                  "p": doc.provinces_th, "x": doc.text, "n": doc.names})
+
+
+def record_search_form(record: dict) -> str:
+    """search_form(doc.searchable()) from a parsed doc_record."""
+    return search_form("\n".join([record["t"], record["x"], *record["n"]]))
+
+
+def path_order(count: int) -> list[int]:
+    """0..count-1 in the order their "<i>.json" names sort: the order the
+    meta.json build digest reads the files in."""
+    return sorted(range(count), key=lambda i: f"{i}.json")
+
+
+def shard_files(texts: list[str], spill_dir: str | None = None) -> list[str]:
+    """The JSON text of every shard, s/<n>.json = shard_files(...)[n]: each
+    n-gram of `texts` (normalized, in document id order) goes to shard
+    fnv1a(n-gram) % shard count, n-grams sorted within a shard; the count is
+    the power of two that brings shards near TARGET_SHARD_BYTES."""
+    import numpy as np
+
+    grams: list[str] = []
+    codes: list[str] = []
+    hashes = []
+    for part_grams, part_codes, part_hashes in postings(texts, spill_dir):
+        grams += part_grams
+        codes += part_codes
+        hashes.append(np.asarray(part_hashes, dtype=np.uint64))
+    total = sum(map(len, grams)) + sum(map(len, codes)) + 6 * len(grams)
     shards = 1
     while shards < MAX_SHARDS and total / shards > TARGET_SHARD_BYTES:
         shards *= 2
+    where = (np.concatenate(hashes) % np.uint64(shards)).tolist() if hashes else []
     buckets: list[dict[str, str]] = [{} for _ in range(shards)]
-    for g in sorted(encoded):
-        buckets[fnv1a(g) % shards][g] = encoded[g]
+    for i in sorted(range(len(grams)), key=grams.__getitem__):
+        buckets[where[i]][grams[i]] = codes[i]
+    return [_dump(b) for b in buckets]
 
-    files: dict[str, str] = {}
-    for s, bucket in enumerate(buckets):
-        files[f"s/{s}.json"] = _dump(bucket)
-    for i, doc in enumerate(docs):
-        files[f"d/{i}.json"] = _dump({
-            "t": doc.title, "u": doc.url, "d": doc.date_be,
-            "p": doc.provinces_th, "x": doc.text, "n": doc.names,
-        })
 
+def meta_file(facets_of: list[dict[str, list[str]]], years_of: list[int],
+              facet_labels: dict[str, dict[str, tuple[str, str]]], shards: int, digest) -> str:
+    """meta.json: facet values with their document sets (document i has
+    facets_of[i] and year years_of[i]); `digest` is a hashlib object fed every
+    d/ and s/ file in sorted path order."""
+    n = len(facets_of)
     facets: dict[str, list[dict]] = {}
     for kind in KINDS:
         members: dict[str, list[int]] = defaultdict(list)
-        for i, doc in enumerate(docs):
-            for key in dict.fromkeys(doc.facets.get(kind, ())):
+        for i, doc_facets in enumerate(facets_of):
+            for key in dict.fromkeys(doc_facets.get(kind, ())):
                 members[key].append(i)
         labels = facet_labels.get(kind, {})
         values = [{"k": key, "th": labels.get(key, (key, key))[0], "en": labels.get(key, (key, key))[1],
                    "s": encode_set(ids, n)} for key, ids in members.items()]
         facets[kind] = sorted(values, key=lambda v: v["th"])
     years: dict[int, list[int]] = defaultdict(list)
-    for i, doc in enumerate(docs):
-        years[doc.year].append(i)
+    for i, year in enumerate(years_of):
+        years[year].append(i)
     facets["year"] = [{"k": str(y), "th": str(y + 543), "en": str(y), "s": encode_set(ids, n)}
                       for y, ids in sorted(years.items(), reverse=True)]
-
-    digest = hashlib.sha1("".join(files[k] for k in sorted(files)).encode()).hexdigest()[:12]
-    files["meta.json"] = _dump({"v": FORMAT_VERSION, "n": n, "shards": shards,
-                                "build": digest, "facets": facets})
-    return files
+    return _dump({"v": FORMAT_VERSION, "n": n, "shards": shards,
+                  "build": digest.hexdigest()[:12], "facets": facets})
 
 
 def _dump(obj) -> str:
     return json.dumps(obj, ensure_ascii=False, separators=(",", ":"))
 
 
+_BLANKS = re.compile("[ \t\u00a0]+")
 _BLOCK_END = re.compile(r"(?i)<br\s*/?>|</(?:p|div|li|h[1-6]|tr|td|th|blockquote|pre|figcaption|dd|dt)>")
 
 
@@ -287,10 +523,10 @@ def html_to_text(html: str) -> str:
 
     if not html or not html.strip():
         return ""
-    marked = _BLOCK_END.sub(lambda m: m.group(0) + "\n", html)
+    marked = _BLOCK_END.sub("\\g<0>\n", html)
     root = lxml.html.fragment_fromstring(marked, create_parent="div")
     for bad in root.xpath("//script|//style"):
         bad.drop_tree()
-    text = root.text_content()
-    lines = (re.sub(r"[ \t\u00a0]+", " ", line).strip() for line in text.splitlines())
+    text = _BLANKS.sub(" ", root.text_content())
+    lines = (line.strip() for line in text.splitlines())
     return "\n".join(line for line in lines if line)
