@@ -22,8 +22,9 @@ from thaireports.reportfile import split_list
 from thaireports.thaidates import format_be
 from thaireports.vocabulary import KINDS, load_vocabulary
 
-from .indexer import (SearchDoc, doc_record, html_to_text, meta_file, path_order, record_search_form,
-                      shard_files)
+from .indexer import (SearchDoc, apply_gram_changes, doc_record, fnv1a, gram_changes,
+                      html_to_text, meta_file, path_order, record_search_form, shard_count, shard_files,
+                      shard_json)
 from .store import IndexStore
 
 log = logging.getLogger(__name__)
@@ -139,15 +140,25 @@ def _cached_record(data: bytes | None, doc: SearchDoc) -> dict | None:
     return record if all(record.get(k) == v for k, v in expected.items()) else None
 
 
+# Above this many changed reports a rebuild re-encodes the whole index
+# instead of patching the shards their n-grams live in.
+MAX_PATCHED_REPORTS = 50
+
+
 def write_index(output_path: str | os.PathLike, index_dir: str, articles,
                 cache_dir: str | os.PathLike | None = None) -> tuple[int, str]:
     """Writes the index of `articles` under output_path/index_dir; returns
-    its size in bytes and how it was made: "built", or "unchanged" when the
-    cache (`cache_dir`) held the index of the same inputs.
+    its size in bytes and how it was made. With a cache folder, the cheapest
+    way that gives the same files:
 
-    Rebuilding re-reads each unchanged report's record from the cache
-    instead of parsing its HTML, and only files whose content changed are
-    written (a rebuild after one edited report touches a few of thousands)."""
+    - "unchanged": the last index had the same inputs; its files are linked
+      back from the cache where the output lacks them;
+    - "patched": a few reports changed and none moved: only the shards
+      holding n-grams those reports gained or lost are re-encoded;
+    - "built": every report's postings encoded again (unchanged reports'
+      records still come from the cache instead of re-parsing their HTML).
+
+    Files whose content did not change are not rewritten."""
     pairs = sorted(((to_doc(a, with_text=False), a) for a in articles),
                    key=lambda p: (p[0].date, p[0].url), reverse=True)      # as indexer.order()
     labels = facet_labels()
@@ -159,22 +170,43 @@ def write_index(output_path: str | os.PathLike, index_dir: str, articles,
     size = store.restore(inputs)
     if size is not None:
         return size, "unchanged"
+    size = _patch_index(store, pairs, digests, labels, inputs)
+    if size is not None:
+        return size, "patched"
+    store.files.clear()               # whatever a patch attempt put before giving up
+    spill = str(Path(cache_dir) / "tmp") if cache_dir else None
+    return _build_index(store, pairs, digests, labels, inputs, spill), "built"
 
-    texts = [""] * len(pairs)
-    build = hashlib.sha1()            # meta.json's "build": every d/ and s/ file in path order
+
+def _put_records(store: IndexStore, pairs, digests, build, texts: dict | list) -> None:
+    """Puts every d/ file in place, feeding `build` in path order, and sets
+    texts[i] to report i's normalized text where texts[i] is None."""
     for i in path_order(len(pairs)):
         doc, article = pairs[i]
+        want = texts[i] is None
         data = store.cached_doc(digests[i])
-        record = _cached_record(data, doc)
-        if record is not None:
-            texts[i] = record_search_form(record)
-        else:
+        if data is not None and want:
+            record = _cached_record(data, doc)
+            if record is None:
+                data = None
+            else:
+                texts[i] = record_search_form(record)
+        cached = data is not None
+        if not cached:
             doc.text = html_to_text(article.content)
             data = doc_record(doc).encode()
-            texts[i] = search_form(doc.searchable())
+            if want:
+                texts[i] = search_form(doc.searchable())
+            doc.text = ""             # kept in the record; a text per report adds up at 20,000
         build.update(data)
-        store.put_doc(f"d/{i}.json", digests[i], data, cached=record is not None)
-    shards = shard_files(texts, str(Path(cache_dir) / "tmp") if cache_dir else None)
+        store.put_doc(f"d/{i}.json", digests[i], data, cached=cached)
+
+
+def _build_index(store: IndexStore, pairs, digests, labels, inputs: str, spill: str | None) -> int:
+    texts: list = [None] * len(pairs)
+    build = hashlib.sha1()            # meta.json's "build": every d/ and s/ file in path order
+    _put_records(store, pairs, digests, build, texts)
+    shards, total = shard_files(texts, spill)
     del texts
     for s in path_order(len(shards)):
         data = shards[s].encode()
@@ -182,7 +214,55 @@ def write_index(output_path: str | os.PathLike, index_dir: str, articles,
         store.put(f"s/{s}.json", data)
     store.put("meta.json", meta_file([doc.facets for doc, _ in pairs], [doc.year for doc, _ in pairs],
                                      labels, len(shards), build).encode())
-    return store.finish(inputs), "built"
+    return store.finish(inputs, total=total, shards=len(shards))
+
+
+def _patch_index(store: IndexStore, pairs, digests, labels, inputs: str) -> int | None:
+    """The "patched" way of write_index, or None when it does not apply:
+    no usable last index, another report count, too many reports changed
+    (a report that moved counts as changed), a cache file missing or
+    damaged, or a shard count that would change."""
+    previous = store.previous.get("files", {})
+    count, total = store.previous.get("shards"), store.previous.get("total")
+    n = len(pairs)
+    if not isinstance(count, int) or not isinstance(total, int) \
+            or sum(rel.startswith("d/") for rel in previous) != n:
+        return None
+    changed = [i for i in range(n)
+               if previous.get(f"d/{i}.json", [""])[0] != f"docs/{digests[i]}.json"]
+    if len(changed) > MAX_PATCHED_REPORTS:
+        return None
+    old_texts = {}
+    for i in changed:
+        old = store.previous_file(f"d/{i}.json")
+        if old is None:
+            return None
+        old_texts[i] = record_search_form(json.loads(old))
+    texts = {i: (None if i in old_texts else "") for i in range(n)}
+    build = hashlib.sha1()
+    _put_records(store, pairs, digests, build, texts)
+    changes = gram_changes([(i, old_texts[i], texts[i]) for i in changed])
+    shards: dict[int, dict] = {}
+    for s in {fnv1a(g) % count for g in changes}:
+        old = store.previous_file(f"s/{s}.json")
+        if old is None:
+            return None
+        shards[s] = json.loads(old)
+    total += apply_gram_changes(shards, count, changes, n)
+    if shard_count(total) != count:
+        return None
+    for s in path_order(count):
+        if s in shards:
+            data, stored = shard_json(shards[s]).encode(), False
+        else:
+            data, stored = store.previous_file(f"s/{s}.json"), True
+            if data is None:
+                return None
+        build.update(data)
+        store.put(f"s/{s}.json", data, stored=stored)
+    store.put("meta.json", meta_file([doc.facets for doc, _ in pairs], [doc.year for doc, _ in pairs],
+                                     labels, count, build).encode())
+    return store.finish(inputs, total=total, shards=count)
 
 
 def finalized(pelican):

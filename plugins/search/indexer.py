@@ -143,7 +143,7 @@ def order(docs: list[SearchDoc]) -> list[SearchDoc]:
 # files), so memory stays near 8 M pairs (~250 MB with the encoding's work
 # arrays) however large the archive.
 BATCH_CHARS = 1_000_000
-PAIRS_PER_PASS = 8_000_000
+PAIRS_PER_PASS = 4_000_000
 THREADS = 2
 _B36 = b"0123456789abcdefghijklmnopqrstuvwxyz"
 
@@ -321,8 +321,7 @@ class _Spill:
 
 
 def _encode_part(pairs, doc_bits: int, base: int, points, n: int):
-    """Sorted distinct pairs → (n-grams, encoded sets, fnv1a hashes): the
-    same strings encode_set gives, built for all n-grams at once."""
+    """Sorted distinct pairs → (n-grams, encoded sets, fnv1a hashes)."""
     import numpy as np
 
     keys = pairs >> np.uint64(doc_bits)
@@ -333,30 +332,9 @@ def _encode_part(pairs, doc_bits: int, base: int, points, n: int):
     del first
     gkeys = keys[starts]
     del keys
-    ids = (pairs & np.uint64((1 << doc_bits) - 1)).astype(np.int64)
-    counts = np.diff(np.append(starts, len(ids)))
-    last = ids[starts + counts - 1]
-
-    gaps = np.empty_like(ids)                 # each id minus the previous one minus one
-    gaps[0] = ids[0]
-    np.subtract(ids[1:], ids[:-1] + 1, out=gaps[1:])
-    gaps[starts] = ids[starts]
-    width = np.ones(len(ids), dtype=np.int64)   # base-36 digits of each gap
-    power = 36
-    while power <= n:
-        width += gaps >= power
-        power *= 36
-    listed_len = np.add.reduceat(width, starts) + counts - 1
-    bitmap_bytes = (last >> 3) + 1
-    bitmap = ~(counts * 8 < n // 3) & (1 + 4 * ((bitmap_bytes + 2) // 3) < listed_len)
-
-    codes = np.empty(len(starts), dtype=object)
-    in_list = np.repeat(~bitmap, counts)
-    if in_list.any():
-        codes[~bitmap] = _delta_lists(gaps[in_list], width[in_list], counts[~bitmap])
-    if bitmap.any():
-        codes[bitmap] = _bitmaps(ids[~in_list], counts[bitmap], bitmap_bytes[bitmap])
-    del gaps, width, ids, in_list
+    ids = (pairs & np.uint64((1 << doc_bits) - 1)).astype(np.int32)   # n < 2**31
+    codes = encode_groups(ids, np.diff(np.append(starts, len(ids))), n)
+    del ids
 
     # n-gram characters, right-aligned (shorter n-grams have leading zeros)
     digits = np.zeros((len(gkeys), 4), dtype=np.int64)
@@ -373,7 +351,50 @@ def _encode_part(pairs, doc_bits: int, base: int, points, n: int):
     cells = np.concatenate((chars, np.full((len(gkeys), 1), ord(" "), dtype=np.uint32)), axis=1)
     keep = np.concatenate((present, np.ones((len(gkeys), 1), dtype=bool)), axis=1)
     grams = cells[keep].tobytes().decode("utf-32-le").split(" ")[:-1]
-    return grams, codes.tolist(), hashes
+    return grams, codes, hashes
+
+
+def encode_groups(ids, counts, n: int) -> list[str]:
+    """encode_set for many sets at once: `ids` (an integer numpy array) holds
+    consecutive sorted groups of counts[0], counts[1], ... ids; returns one
+    string per group, the same strings encode_set gives."""
+    import numpy as np
+
+    counts = np.asarray(counts, dtype=np.int64)
+    starts = np.cumsum(counts) - counts
+    last = ids[starts + counts - 1]
+    gaps = np.empty_like(ids)                 # each id minus the previous one minus one
+    gaps[0] = ids[0]
+    np.subtract(ids[1:], ids[:-1] + 1, out=gaps[1:])
+    gaps[starts] = ids[starts]
+    width = np.ones(len(ids), dtype=np.int8)    # base-36 digits of each gap
+    power = 36
+    while power <= n:
+        width += gaps >= power
+        power *= 36
+    listed_len = np.add.reduceat(width, starts, dtype=np.int64) + counts - 1
+    bitmap_bytes = (last >> 3) + 1
+    bitmap = ~(counts * 8 < n // 3) & (1 + 4 * ((bitmap_bytes + 2) // 3) < listed_len)
+
+    codes = np.empty(len(starts), dtype=object)
+    in_list = np.repeat(~bitmap, counts)
+    if in_list.any():
+        codes[~bitmap] = _delta_lists(gaps[in_list], width[in_list], counts[~bitmap])
+    if bitmap.any():
+        codes[bitmap] = _bitmaps(ids[~in_list], counts[bitmap], bitmap_bytes[bitmap])
+    return codes.tolist()
+
+
+def decode_ids(code: str):
+    """decode_set as a numpy array."""
+    import numpy as np
+
+    if code.startswith("!"):
+        bits = np.unpackbits(np.frombuffer(base64.b64decode(code[1:]), dtype=np.uint8), bitorder="little")
+        return np.flatnonzero(bits).astype(np.int64)
+    if not code:
+        return np.zeros(0, dtype=np.int64)
+    return np.cumsum(np.array([int(part, 36) for part in code.split(",")], dtype=np.int64) + 1) - 1
 
 
 def _delta_lists(gaps, width, counts) -> list[str]:
@@ -426,7 +447,7 @@ def build_index(docs: list[SearchDoc], facet_labels: dict[str, dict[str, tuple[s
     vocabulary. (The Pelican plugin builds the same files from cached
     records, writing them as it goes.)"""
     records = [doc_record(d) for d in docs]
-    shards = shard_files([search_form(d.searchable()) for d in docs])
+    shards, _ = shard_files([search_form(d.searchable()) for d in docs])
     files: dict[str, str] = {}
     digest = hashlib.sha1()
     for i in path_order(len(records)):
@@ -458,11 +479,11 @@ def path_order(count: int) -> list[int]:
     return sorted(range(count), key=lambda i: f"{i}.json")
 
 
-def shard_files(texts: list[str], spill_dir: str | None = None) -> list[str]:
-    """The JSON text of every shard, s/<n>.json = shard_files(...)[n]: each
-    n-gram of `texts` (normalized, in document id order) goes to shard
-    fnv1a(n-gram) % shard count, n-grams sorted within a shard; the count is
-    the power of two that brings shards near TARGET_SHARD_BYTES."""
+def shard_files(texts: list[str], spill_dir: str | None = None) -> tuple[list[str], int]:
+    """The JSON text of every shard, s/<n>.json = shard_files(...)[0][n], and
+    the size measure that chose their count (see shard_count): each n-gram of
+    `texts` (normalized, in document id order) goes to shard
+    fnv1a(n-gram) % shard count, n-grams sorted within a shard."""
     import numpy as np
 
     grams: list[str] = []
@@ -473,14 +494,76 @@ def shard_files(texts: list[str], spill_dir: str | None = None) -> list[str]:
         codes += part_codes
         hashes.append(np.asarray(part_hashes, dtype=np.uint64))
     total = sum(map(len, grams)) + sum(map(len, codes)) + 6 * len(grams)
-    shards = 1
-    while shards < MAX_SHARDS and total / shards > TARGET_SHARD_BYTES:
-        shards *= 2
+    shards = shard_count(total)
     where = (np.concatenate(hashes) % np.uint64(shards)).tolist() if hashes else []
     buckets: list[dict[str, str]] = [{} for _ in range(shards)]
     for i in sorted(range(len(grams)), key=grams.__getitem__):
         buckets[where[i]][grams[i]] = codes[i]
-    return [_dump(b) for b in buckets]
+    return [shard_json(b) for b in buckets], total
+
+
+def shard_json(shard: dict[str, str]) -> str:
+    return _dump(shard)
+
+
+def shard_count(total: int) -> int:
+    """The power of two that brings shards near TARGET_SHARD_BYTES, for
+    postings whose n-grams and codes sum to `total` (plus 6 per entry)."""
+    shards = 1
+    while shards < MAX_SHARDS and total / shards > TARGET_SHARD_BYTES:
+        shards *= 2
+    return shards
+
+
+def gram_changes(changes: list[tuple[int, str, str]]) -> dict[str, tuple[list[int], list[int]]]:
+    """(document id, old normalized text, new normalized text) for changed
+    documents → {n-gram: (ids that no longer have it, ids that now have it)}."""
+    out: dict[str, tuple[list[int], list[int]]] = {}
+    for i, old, new in changes:
+        before, after = ngrams(old), ngrams(new)
+        for g in before - after:
+            out.setdefault(g, ([], []))[0].append(i)
+        for g in after - before:
+            out.setdefault(g, ([], []))[1].append(i)
+    return out
+
+
+def apply_gram_changes(shards: dict[int, dict[str, str]], count: int,
+                       changes: dict[str, tuple[list[int], list[int]]], n: int) -> int:
+    """Updates parsed shards in place (`shards` must hold every shard number
+    fnv1a(g) % count of the changed n-grams) so they equal the shards
+    shard_files would build from the new texts with the same shard count;
+    returns the change of shard_files' size measure."""
+    import numpy as np
+
+    grams = sorted(changes)
+    sets, delta = [], 0
+    for g in grams:
+        old = shards[fnv1a(g) % count].get(g)
+        ids = decode_ids(old) if old is not None else np.zeros(0, dtype=np.int64)
+        lost, gained = changes[g]
+        if lost:
+            ids = ids[~np.isin(ids, lost)]
+        if gained:
+            ids = np.union1d(ids, np.array(gained, dtype=np.int64))
+        sets.append(ids)
+        if old is not None:
+            delta -= len(g) + len(old) + 6
+    kept = [k for k, ids in enumerate(sets) if len(ids)]
+    codes = dict(zip(kept, encode_groups(np.concatenate([sets[k] for k in kept]),
+                                         [len(sets[k]) for k in kept], n))) if kept else {}
+    touched = set()
+    for k, g in enumerate(grams):
+        s = fnv1a(g) % count
+        touched.add(s)
+        if k in codes:
+            shards[s][g] = codes[k]
+            delta += len(g) + len(codes[k]) + 6
+        else:
+            shards[s].pop(g, None)
+    for s in touched:                    # shard_files writes n-grams sorted
+        shards[s] = dict(sorted(shards[s].items()))
+    return delta
 
 
 def meta_file(facets_of: list[dict[str, list[str]]], years_of: list[int],

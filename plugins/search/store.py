@@ -92,16 +92,28 @@ class IndexStore:
             return None
         return data
 
+    def previous_file(self, rel: str) -> bytes | None:
+        """Output file `rel` of the last build, from the store, if intact."""
+        entry = self.previous.get("files", {}).get(rel)
+        if self.root is None or entry is None:
+            return None
+        try:
+            with open(os.path.join(self.root, entry[0]), "rb") as fh:
+                data = fh.read()
+        except OSError:
+            return None
+        return data if content_hash(data) == entry[2] else None
+
     # -- writing
 
     def put_doc(self, rel: str, digest: str, data: bytes, *, cached: bool) -> None:
         """A d/ file; `cached` when `data` came from cached_doc()."""
         self._put(rel, f"docs/{digest}.json", data, stored=cached)
 
-    def put(self, rel: str, data: bytes) -> None:
-        """A shard or meta.json."""
+    def put(self, rel: str, data: bytes, *, stored: bool = False) -> None:
+        """A shard or meta.json; `stored` when `data` came from previous_file()."""
         digest = content_hash(data)
-        self._put(rel, f"blobs/{digest}.json", data, stored=False, digest=digest)
+        self._put(rel, f"blobs/{digest}.json", data, stored=stored, digest=digest)
 
     def _put(self, rel: str, name: str, data: bytes, *, stored: bool, digest: str | None = None) -> None:
         digest = digest or content_hash(data)
@@ -164,12 +176,13 @@ class IndexStore:
             shutil.copyfile(source, tmp)
         os.replace(tmp, path)
 
-    def finish(self, inputs: str) -> int:
-        """Record the index just written, drop store files it no longer
-        uses and output files it no longer has; returns its size."""
+    def finish(self, inputs: str, **notes) -> int:
+        """Record the index just written (with `notes` for the next build),
+        drop store files it no longer uses and output files it no longer
+        has; returns its size."""
         self.remove_stale()
         if self.root is not None:
-            manifest = {"v": MANIFEST_VERSION, "inputs": inputs, "files": self.files}
+            manifest = {"v": MANIFEST_VERSION, "inputs": inputs, "files": self.files, **notes}
             atomic_write_bytes(os.path.join(self.root, "manifest.json"),
                                json.dumps(manifest, separators=(",", ":")).encode(), fsync=False)
             keep = {entry[0] for entry in self.files.values()}
