@@ -18,7 +18,7 @@ PAGE_KB = os.sysconf("SC_PAGE_SIZE") // 1024
 class Run:
     seconds: float
     cpu: float            # user + system seconds of the process and its children
-    peak_mb: float        # largest sum of RSS over the process tree, sampled
+    peak_mb: float        # largest sum of PSS over the process tree, sampled
     returncode: int
     output: str
 
@@ -35,6 +35,19 @@ def _tree(pid: int) -> list[int]:
         except (FileNotFoundError, ProcessLookupError, PermissionError):
             pass
     return pids
+
+
+def _pss_kb(pid: int) -> int:
+    """Proportional set size: a page shared by forked workers counts once
+    over the tree (RSS would count it in every process that maps it)."""
+    try:
+        with open(f"/proc/{pid}/smaps_rollup") as fh:
+            for line in fh:
+                if line.startswith("Pss:"):
+                    return int(line.split()[1])
+    except (FileNotFoundError, ProcessLookupError, PermissionError):
+        return _rss_kb(pid)
+    return _rss_kb(pid)
 
 
 def _rss_kb(pid: int) -> int:
@@ -60,7 +73,7 @@ def run(cmd: list[str], *, cwd: Path | None = None, env: dict | None = None,
         def sample():
             nonlocal peak
             while not done.is_set():
-                peak = max(peak, sum(_rss_kb(p) for p in _tree(proc.pid)))
+                peak = max(peak, sum(_pss_kb(p) for p in _tree(proc.pid)))
                 done.wait(interval)
 
         sampler = threading.Thread(target=sample, daemon=True)

@@ -178,7 +178,8 @@ def remember_generator(generator):
 def remember_written(path, context=None):
     article = (context or {}).get("article")
     if isinstance(article, Article):
-        STATE.written.add(os.path.realpath(article.source_path))
+        # Resolved once per report in count_pages, not on every page written.
+        STATE.written.add(article.source_path)
 
 
 def count_pages(pelican):
@@ -191,8 +192,9 @@ def count_pages(pelican):
     if not settings.get("DRAFT_SAVE_AS"):
         unpublished |= {os.path.realpath(a.source_path) for a in gen.drafts + gen.drafts_translations}
     expected = [p for p in STATE.sources if os.path.realpath(p) not in unpublished]
-    lost = [p for p in expected if os.path.realpath(p) not in STATE.written]
-    logger.info("facets: %d report files, %d report pages written", len(STATE.sources), len(STATE.written))
+    written = {os.path.realpath(p) for p in STATE.written}
+    lost = [p for p in expected if os.path.realpath(p) not in written]
+    logger.info("facets: %d report files, %d report pages written", len(STATE.sources), len(written))
     if lost:
         problems = [Problem(
             display_path(p), 1,

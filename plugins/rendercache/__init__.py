@@ -37,6 +37,7 @@ import datetime as dt
 import gc
 import hashlib
 import logging
+import operator
 import os
 import pickle
 import sys
@@ -116,8 +117,10 @@ class Fingerprints:
 
     def value(self, v, depth: int = 0, shallow: bool = False) -> bytes:
         t = type(v)
-        if t is str:
-            return b"s" + v.encode("utf-8", "surrogatepass") + b"\0"
+        if isinstance(v, str):
+            # Subclasses (Markup, ...) render differently: their name counts.
+            tag = b"s" if t is str else b"s" + t.__name__.encode() + b":"
+            return tag + v.encode("utf-8", "surrogatepass") + b"\0"
         if isinstance(v, _SIMPLE):
             return repr((t.__name__, v)).encode()
         if isinstance(v, Content):
@@ -213,6 +216,7 @@ class RenderCacheMixin:
         self._chains: dict[str, tuple[bytes, frozenset] | None] = {}
         self._fp = Fingerprints()
         self._globals: tuple[tuple, bytes] = ((), b"")
+        self._upper_keys: tuple | None = None
         self.rendered = self.skipped = 0
         self._enabled = settings.get("RENDER_CACHE", True)
         self._jobs: dict[str, tuple] = {}
@@ -227,7 +231,15 @@ class RenderCacheMixin:
         its keyword arguments (LANG and the like, which template helpers may
         read from the context without the template naming them) and the
         context's upper-case entries (settings and values plugins add)."""
-        ids = tuple((k, id(v)) for k, v in context.items() if k.isupper())
+        keys = self._upper_keys
+        if keys is None or keys[0] != len(context):
+            names = tuple(k for k in context if k.isupper())
+            keys = self._upper_keys = (len(context), names, operator.itemgetter(*names))
+        try:
+            ids = (keys[1], tuple(map(id, keys[2](context))))
+        except KeyError:  # a key was replaced by another: look again
+            self._upper_keys = None
+            return self._call_digest(context, kwargs)
         if ids != self._globals[0]:
             upper = {k: v for k, v in context.items() if k.isupper()}
             self._globals = (ids, self._fp.value(upper))

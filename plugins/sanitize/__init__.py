@@ -12,23 +12,83 @@ export sees a report — this plugin
 Other plugins set attributes from the report file too, so the same plain-text
 rule runs once more when the generators finish, before anything is written.
 
+The body and the formatted fields are cleaned as soon as a reader returns them
+(a wrapper put around every reader at `readers_init`), so the work happens
+wherever the reading does: in the prefetch plugin's worker processes, and only
+once per file while Pelican's reader cache holds it. Cleaned text is marked
+(`Cleaned`, with the policy's digest); `content_object_init` cleans whatever
+does not carry the mark of the current policy.
+
 Templates escape every value (JINJA_ENVIRONMENT autoescape in pelicanconf.py);
 only the sanitized body and summary are printed with |safe."""
 from __future__ import annotations
 
+import hashlib
 import logging
 import os
 import re
+from pathlib import Path
 
+import nh3
 from pelican import signals
 from pelican.contents import Static
 
+from . import policy
 from .policy import clean_html, http_url, plain_text
 
 logger = logging.getLogger(__name__)
 
 # Attributes other plugins may (re)set from the raw file; cleaned again at the end.
 PLAIN_ATTRIBUTES = ("title", "venue", "source", "source_label", "lang", "slug")
+
+
+POLICY_DIGEST = hashlib.sha256(Path(policy.__file__).read_bytes()
+                               + getattr(nh3, "__version__", "").encode()).hexdigest()[:16]
+
+
+class Cleaned(str):
+    """HTML that went through the policy whose digest it carries. Any change
+    to the text gives a plain `str` again, which is cleaned anew."""
+
+    policy = ""
+
+
+def cleaned(fragment: str) -> Cleaned:
+    if _is_cleaned(fragment):
+        return fragment
+    out = Cleaned(clean_html(fragment))
+    out.policy = POLICY_DIGEST
+    return out
+
+
+def _is_cleaned(value) -> bool:
+    return type(value) is Cleaned and value.policy == POLICY_DIGEST
+
+
+def _formatted(settings) -> set:
+    return set(settings.get("FORMATTED_FIELDS", ["summary"]))
+
+
+def _cleaning_reader(cls):
+    def read(self, path):
+        content, metadata = cls.read(self, path)
+        if isinstance(content, str):
+            content = cleaned(content)
+        for key in _formatted(self.settings):
+            if isinstance(metadata.get(key), str):
+                metadata[key] = cleaned(metadata[key])
+        return content, metadata
+
+    return type(cls.__name__, (cls,), {"read": read, "_sanitizing": True,
+                                       "__module__": cls.__module__,
+                                       "__qualname__": cls.__qualname__})
+
+
+def clean_on_read(readers) -> None:
+    """readers_init: every reader's output is cleaned where it is read."""
+    for fmt, cls in list(readers.reader_classes.items()):
+        if isinstance(cls, type) and not getattr(cls, "_sanitizing", False):
+            readers.reader_classes[fmt] = _cleaning_reader(cls)
 
 
 def _source_line(path: str) -> int:
@@ -81,14 +141,14 @@ def _plain(value):
 def sanitize_content(content) -> None:
     if isinstance(content, Static) or not isinstance(getattr(content, "_content", None), str):
         return
-    content._content = clean_html(content._content)
-    formatted = set(content.settings.get("FORMATTED_FIELDS", ["summary"]))
+    content._content = cleaned(content._content)
+    formatted = _formatted(content.settings)
     meta = content.metadata
     for key in list(meta):
         value = meta[key]
         if key in formatted:
             if isinstance(value, str):
-                value = clean_html(value)
+                value = cleaned(value)
         elif key == "source":
             link, label = _clean_source(content, value)
             value = link
@@ -143,6 +203,7 @@ def recheck_pages(generator) -> None:
 
 
 def register():
+    signals.readers_init.connect(clean_on_read)
     signals.content_object_init.connect(sanitize_content)
     signals.article_generator_finalized.connect(recheck_articles)
     signals.page_generator_finalized.connect(recheck_pages)

@@ -146,7 +146,10 @@ def plain_text(value: str) -> str:
     no `<tag` at all, so even a template or JSON block that forgot to escape
     it cannot be made to run anything."""
     text = str(value)
-    for _ in range(5):
+    # Without these characters there is no tag and no entity: nh3 would give
+    # the text back unchanged (most metadata values are such plain words).
+    clean = not any(c in text for c in "<>&")
+    for _ in range(0 if clean else 5):
         stripped = html.unescape(nh3.clean(text, tags=set(),
                                            clean_content_tags=set(REMOVED_WITH_CONTENT)))
         if stripped == text:

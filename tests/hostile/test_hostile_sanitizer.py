@@ -100,3 +100,41 @@ def test_cleaning_arbitrary_markup_never_yields_a_script_or_handler(text):
     assert not html_findings(f"<html><body>{cleaned}</body></html>", "cleaned")
     plain = plain_text(text)
     assert not html_findings(f"<html><body><p>{plain}</p></body></html>", "plain")
+
+
+def test_text_cleaned_at_read_time_is_not_trusted_once_changed_or_from_another_policy():
+    import pickle
+
+    import sanitize
+
+    payload = '<p>ข่าว</p><script>alert(1)</script><img src=x onerror="alert(2)">'
+    once = sanitize.cleaned(payload)
+    assert "<script" not in once and "onerror" not in once and "ข่าว" in once
+    # What Pelican's reader cache and the prefetch workers pass on keeps the mark.
+    again = pickle.loads(pickle.dumps(once))
+    assert type(again) is sanitize.Cleaned and sanitize.cleaned(again) is again
+    # Any change gives a plain str: cleaned again.
+    changed = again + "<script>alert(3)</script>"
+    assert type(changed) is str and "<script" not in sanitize.cleaned(changed)
+    # A mark left by an older policy is not trusted.
+    stale = sanitize.Cleaned(payload)
+    stale.policy = "an-older-policy"
+    assert "<script" not in sanitize.cleaned(stale)
+
+
+def test_every_reader_cleans_what_it_reads(tmp_path):
+    from pelican.readers import Readers
+    from pelican.settings import DEFAULT_CONFIG
+
+    import sanitize
+
+    report = tmp_path / "r.md"
+    report.write_text("Title: t\nSummary: ok <script>alert(1)</script>\n\n"
+                      "เนื้อหา <script>alert(2)</script><b>หนา</b>\n", encoding="utf-8")
+    readers = Readers(dict(DEFAULT_CONFIG))
+    sanitize.clean_on_read(readers)
+    reader = readers.reader_classes["md"](dict(DEFAULT_CONFIG))
+    assert type(reader).__name__ == "MarkdownReader"
+    content, meta = reader.read(str(report))
+    assert type(content) is sanitize.Cleaned and "<script" not in content and "<b>หนา</b>" in content
+    assert type(meta["summary"]) is sanitize.Cleaned and "<script" not in meta["summary"]
