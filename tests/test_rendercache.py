@@ -78,3 +78,4 @@ def test_incremental_output_equals_a_fresh_build(sites):
     assert set(out) == set(fresh)
     differ = [k for k in out if out[k].read_bytes() != fresh[k].read_bytes()]
     assert not differ, differ[:10]
+

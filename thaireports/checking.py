@@ -79,10 +79,12 @@ def check_file(path: Path, vocab: Vocabulary | None = None) -> tuple[CheckedRepo
 
 
 def check_tree(folders, vocab: Vocabulary | None = None,
-               exclude: tuple[str, ...] = (), workers: int | None = None) -> TreeCheck:
+               exclude: tuple[str, ...] = (), workers: int = 1) -> TreeCheck:
     """Validate every report below `folders` (one folder or several), then
-    look for slugs used twice. Files are checked by `workers` processes
-    (default: every usable core)."""
+    look for slugs used twice. `workers` > 1 checks files in that many
+    processes; sending the checked reports back costs more than checking
+    them here at 5,000 reports (1.3 s in one process, 2.3 s in two), so the
+    build checks in one."""
     vocab = vocab or load_vocabulary()
     if isinstance(folders, (str, Path)):
         folders = [folders]

@@ -24,7 +24,6 @@ from pelican.contents import Article
 from pelican.urlwrappers import Category
 
 from thaireports.checking import check_file, check_tree, display_path
-from thaireports.parallel import workers_setting
 from thaireports.problems import Problem
 from thaireports.thaidates import format_be_range
 from thaireports.validation import as_date, infer_facets, parse_date
@@ -109,8 +108,7 @@ def validate_all(generator):
     STATE = _State()
     settings = generator.settings
     folders = [os.path.join(generator.path, p) for p in settings["ARTICLE_PATHS"]]
-    result = check_tree(folders, exclude=tuple(settings.get("ARTICLE_EXCLUDES") or ()),
-                        workers=workers_setting(settings))
+    result = check_tree(folders, exclude=tuple(settings.get("ARTICLE_EXCLUDES") or ()))
     STATE.sources = result.sources
     STATE.checked = result.by_path
     STATE.problems = result.problems

@@ -42,6 +42,7 @@ import os
 import pickle
 import sys
 import traceback
+from collections import ChainMap
 from pathlib import Path
 
 from jinja2 import meta
@@ -49,7 +50,7 @@ from pelican import signals
 from pelican.contents import Content
 from pelican.paginator import Page, Paginator
 from pelican.urlwrappers import URLWrapper
-from pelican.utils import sanitised_join
+from pelican.utils import get_relative_path, path_to_url, sanitised_join
 from pelican.writers import Writer
 
 from thaireports.parallel import workers_setting
@@ -198,8 +199,10 @@ class _Template:
         return self._writer.render(self._template, localcontext, self._call)
 
 
-class RenderCacheMixin:
-    """Put before a Writer class (Pelican's own or another plugin's)."""
+class RenderCacheMixin(Writer):
+    """Sits right in front of Pelican's Writer: another plugin's writer (the
+    theme's English mirror) comes before it, so each call seen here is one
+    page in one language."""
 
     def __init__(self, output_path, settings=None):
         super().__init__(output_path, settings=settings)
@@ -228,9 +231,13 @@ class RenderCacheMixin:
 
     def _call_digest(self, context: dict, kwargs: dict) -> bytes:
         """Everything a write_file call passes besides the page's own name:
-        its keyword arguments (LANG and the like, which template helpers may
-        read from the context without the template naming them) and the
-        context's upper-case entries (settings and values plugins add)."""
+        its plain keyword arguments (LANG and the like, which template
+        helpers read from the context without the template naming them) and
+        the context's upper-case entries (settings and values plugins add).
+        Reports, lists of reports and facet objects passed as keywords count
+        only when a template names them (see `_key`): no helper reads them
+        from the context, and counting them here would make every listing
+        page depend on every report."""
         keys = self._upper_keys
         if keys is None or keys[0] != len(context):
             names = tuple(k for k in context if k.isupper())
@@ -243,7 +250,8 @@ class RenderCacheMixin:
         if ids != self._globals[0]:
             upper = {k: v for k, v in context.items() if k.isupper()}
             self._globals = (ids, self._fp.value(upper))
-        return hashlib.sha256(self._globals[1] + self._fp.value(kwargs)).digest()
+        plain = {k: v for k, v in kwargs.items() if isinstance(v, _SIMPLE)}
+        return hashlib.sha256(self._globals[1] + self._fp.value(plain)).digest()
 
     # -- keys ---------------------------------------------------------------
     def _chain(self, template) -> tuple[bytes, frozenset] | None:
@@ -326,11 +334,51 @@ class RenderCacheMixin:
             return ""
         return template.render(localcontext)
 
-    def write_file(self, name, template, context, *args, **kwargs):
-        if not isinstance(template, _Template):
-            template = _Template(self, template, self._call_digest(context, kwargs))
+    def write_file(self, name, template, context, relative_urls=False, paginated=None,
+                   template_name=None, override_output=False, url=None, **kwargs):
+        call = self._call_digest(context, kwargs)
         self._context = context
-        return super().write_file(name, template, context, *args, **kwargs)
+        if name and not self._paginates(paginated, template_name, kwargs) \
+                and self._unchanged(name, template, context, relative_urls, override_output,
+                                    call, kwargs):
+            return None
+        if not isinstance(template, _Template):
+            template = _Template(self, template, call)
+        return super().write_file(name, template, context, relative_urls, paginated,
+                                  template_name, override_output, url, **kwargs)
+
+    def _paginates(self, paginated, template_name, kwargs) -> bool:
+        """Pelican's own test for a paginated write."""
+        if paginated is None:
+            paginated = {k: v for k, v in kwargs.items() if k in {"articles", "dates"}}
+        return bool(paginated) and template_name in self.settings["PAGINATED_TEMPLATES"]
+
+    def _unchanged(self, name, template, context, relative_urls, override, call, kwargs) -> bool:
+        """An unchanged single page is settled here, without Pelican's copy of
+        the whole context, directory creation and open: at 5,000 reports that
+        bookkeeping was most of a rebuild. The page counts as written and
+        `content_written` is sent with the context the page would have had."""
+        own = {"output_file": name}
+        if relative_urls:
+            own["SITEURL"] = own["localsiteurl"] = path_to_url(get_relative_path(name))
+        view = ChainMap(kwargs, own, context)
+        key = self._key(template, view, call)
+        old = self._old.get(name)
+        if key is None or not old or old[0] != key:
+            return False
+        path = sanitised_join(self.output_path, name)
+        try:
+            st = os.stat(path)
+        except FileNotFoundError:
+            return False
+        if (st.st_size, st.st_mtime_ns) != tuple(old[1:]):
+            return False
+        if self._claim(path, "utf-8", override):
+            self._jobs.pop(path, None)
+        self._new[name] = old
+        self.skipped += 1
+        signals.content_written.send(path, context=view)
+        return True
 
     # -- deferred rendering ------------------------------------------------
     def _render_jobs(self, jobs) -> None:
@@ -465,11 +513,13 @@ def get_writer(pelican_obj):
     # pages there): connecting now, once all plugins are registered, puts it last.
     signals.finalized.connect(finalized)
 
-    class CachingWriter(RenderCacheMixin, base):
-        def __init__(self, *a, **kw):
-            super().__init__(*a, **kw)
-            # The writer is created after get_writer returns; remember it to save at the end.
-            _writers.append(self)
+    def __init__(self, *a, **kw):
+        super(CachingWriter, self).__init__(*a, **kw)
+        # The writer is created after get_writer returns; remember it to save at the end.
+        _writers.append(self)
+
+    bases = (RenderCacheMixin,) if base is Writer else (base, RenderCacheMixin)
+    CachingWriter = type("CachingWriter", bases, {"__init__": __init__})
 
     CachingWriter.__name__ = f"Caching{base.__name__}"
     return CachingWriter

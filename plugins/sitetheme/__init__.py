@@ -25,6 +25,10 @@ def _install(generator):
     env.filters.update(charts.FILTERS)
 
 
+def _facts(generator):
+    generator.context["report_facts"] = charts.facts(generator.articles)
+
+
 def _writer(pelican):
     return i18n.MirrorWriter
 
@@ -32,3 +36,4 @@ def _writer(pelican):
 def register():
     signals.generator_init.connect(_install)
     signals.get_writer.connect(_writer)
+    signals.article_generator_finalized.connect(_facts)

@@ -5,8 +5,10 @@ Tile positions come from `theme/provincegrid.yaml` (positions only); names and
 regions come from the vocabulary, so nothing about a province is written twice."""
 from __future__ import annotations
 
+import datetime as dt
 import math
 from collections import Counter
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
@@ -82,12 +84,33 @@ def facets(article, kind: str) -> list[dict]:
     return [{"entry": entries[k], "url": by_key.get(k, f"{kind}/{k}/")} for k in facet_keys(article, kind)]
 
 
+@dataclass(frozen=True)
+class Fact:
+    """What the map and the timeline need of one report. Pages that chart the
+    whole archive use these instead of the reports themselves, so editing a
+    report's text does not make the render cache redraw every such page."""
+    start: dt.date | None
+    provinces: tuple[str, ...]
+
+
+def facts(articles) -> list[Fact]:
+    return [Fact(event_dates(a)[0], tuple(facet_keys(a, "province"))) for a in articles]
+
+
+def _provinces_of(a) -> list[str] | tuple[str, ...]:
+    return a.provinces if isinstance(a, Fact) else facet_keys(a, "province")
+
+
+def _start_of(a):
+    return a.start if isinstance(a, Fact) else event_dates(a)[0]
+
+
 @pass_context
 def province_map(ctx, articles) -> dict:
     """Tiles for the map: entry, column/row (1-based for CSS grid), count and
     colour level; plus the legend's ranges."""
     grid = ctx["PROVINCE_GRID"]
-    counts = Counter(k for a in articles for k in facet_keys(a, "province"))
+    counts = Counter(k for a in articles for k in _provinces_of(a))
     top = max(counts.values(), default=0)
     provinces = load_vocabulary().provinces
 
@@ -117,7 +140,7 @@ def timeline(ctx, articles, width: int = 400, height: int = 140) -> dict | None:
     ticks and per-year totals for the table that accompanies the chart."""
     months = Counter()
     for a in articles:
-        start, _ = event_dates(a)
+        start = _start_of(a)
         if start:
             months[(start.year, start.month)] += 1
     if not months:
