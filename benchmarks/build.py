@@ -19,7 +19,9 @@ minutes apart on the same, shared machine):
    caches warm ("rebuild").
 
 Times are wall-clock seconds; tables show medians over the runs. Peak memory
-is the largest sum of RSS over the build's process tree.
+is the largest sum of PSS (proportional set size) over the build's process
+tree: our build forks worker processes that share the parent's memory, and
+PSS counts each shared page once where RSS would count it in every worker.
 """
 from __future__ import annotations
 
