@@ -66,6 +66,7 @@ SKIP_ATTRS = {"_context", "settings", "_rc_fp"}
 _SIMPLE = (str, int, float, bool, type(None), bytes, dt.date, dt.datetime, dt.time,
            dt.timedelta)
 MAX_DEPTH = 6
+_MISSING = object()
 
 
 def _code_digest() -> bytes:
@@ -224,6 +225,7 @@ class RenderCacheMixin(Writer):
         self._enabled = settings.get("RENDER_CACHE", True)
         self._jobs: dict[str, tuple] = {}
         self._pending: dict[str, tuple] = {}
+        self._base: dict | None = None
         self._workers = workers_setting(settings)
         self._parallel_min = int(settings.get("RENDER_PARALLEL_MIN", 200))
         simple = {k: v for k, v in settings.items() if k.isupper()}
@@ -330,7 +332,7 @@ class RenderCacheMixin(Writer):
             # Rendered later by flush(); Pelican writes an empty string to
             # os.devnull for it now (see _open_w).
             path = sanitised_join(self.output_path, name)
-            self._pending[path] = (template, localcontext, path)
+            self._pending[path] = (template, *self._compact(localcontext), path)
             return ""
         return template.render(localcontext)
 
@@ -381,9 +383,24 @@ class RenderCacheMixin(Writer):
         return True
 
     # -- deferred rendering ------------------------------------------------
+    def _compact(self, localcontext: dict) -> tuple[dict, dict]:
+        """A kept page's context as (shared base, what differs from it).
+        Pelican hands each page a full copy of the site context; kept as is,
+        those copies took about 1 GB at 20,000 reports."""
+        base = self._base
+        if base is not None:
+            diff = {k: v for k, v in localcontext.items() if base.get(k, _MISSING) is not v}
+            # Exact only if every key of the base is still there.
+            if len(localcontext) - sum(k not in base for k in diff) == len(base) \
+                    and len(diff) <= 64:
+                return base, diff
+        self._base = base = dict(localcontext)
+        return base, {}
+
     def _render_jobs(self, jobs) -> None:
         context = getattr(self, "_context", None)
-        for template, localcontext, path in jobs:
+        for template, base, diff, path in jobs:
+            localcontext = {**base, **diff}
             # What Pelican does before rendering: report bodies make their
             # links relative to the page being written through this value.
             if context is not None and localcontext.get("localsiteurl"):
