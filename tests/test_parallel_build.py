@@ -1,5 +1,5 @@
-"""A build spread over two processes (reading, checking and rendering)
-writes exactly what a one-process build writes."""
+"""A build spread over two processes (reading and rendering) writes
+exactly what a one-process build writes."""
 from __future__ import annotations
 
 import sys
@@ -7,7 +7,6 @@ import sys
 import pytest
 
 from support import ROOT, build_site
-from thaireports.checking import check_tree
 from thaireports.parallel import fork_map
 
 sys.path.insert(0, str(ROOT / "benchmarks"))
@@ -59,17 +58,3 @@ def test_output_is_the_same_as_one_process(builds):
     assert not differ, differ[:10]
     assert sum(k.startswith("reports/") and k.endswith(".html") for k in two) == N
 
-
-def test_checking_in_two_processes_finds_the_same(builds):
-    folder = builds["content"]
-    broken = sorted(folder.rglob("*.md"))[33]
-    text = broken.read_text(encoding="utf-8")
-    broken.write_text(text.replace("Provinces:", "Provinces: atlantis,", 1), encoding="utf-8")
-    try:
-        one = check_tree(folder, workers=1)
-        two = check_tree(folder, workers=2)
-    finally:
-        broken.write_text(text, encoding="utf-8")
-    assert [str(p) for p in one.problems] == [str(p) for p in two.problems]
-    assert any("atlantis" in str(p) and broken.name in str(p) for p in two.problems)
-    assert [r.path for r in one.reports] == [r.path for r in two.reports]

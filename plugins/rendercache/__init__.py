@@ -314,18 +314,10 @@ class RenderCacheMixin(Writer):
         name = localcontext.get("output_file")
         key = self._key(template, localcontext, call) if name else None
         if key is not None:
-            path = sanitised_join(self.output_path, name)
-            old = self._old.get(name)
-            if old and old[0] == key:
-                try:
-                    st = os.stat(path)
-                except FileNotFoundError:
-                    st = None
-                if st and (st.st_size, st.st_mtime_ns) == tuple(old[1:]):
-                    self._skip.add(path)
-                    self._new[name] = old
-                    self.skipped += 1
-                    return ""
+            path = self._kept(name, key)
+            if path is not None:
+                self._skip.add(path)
+                return ""
             self._new[name] = key
         self.rendered += 1
         if name:
@@ -364,23 +356,31 @@ class RenderCacheMixin(Writer):
         if relative_urls:
             own["SITEURL"] = own["localsiteurl"] = path_to_url(get_relative_path(name))
         view = ChainMap(kwargs, own, context)
-        key = self._key(template, view, call)
+        path = self._kept(name, self._key(template, view, call))
+        if path is None:
+            return False
+        if self._claim(path, "utf-8", override):
+            self._jobs.pop(path, None)
+        signals.content_written.send(path, context=view)
+        return True
+
+    def _kept(self, name, key) -> str | None:
+        """The page's path when its key is the one the last build recorded
+        and the file that build wrote is still there (same size and mtime);
+        the record then carries over to this build."""
         old = self._old.get(name)
         if key is None or not old or old[0] != key:
-            return False
+            return None
         path = sanitised_join(self.output_path, name)
         try:
             st = os.stat(path)
         except FileNotFoundError:
-            return False
+            return None
         if (st.st_size, st.st_mtime_ns) != tuple(old[1:]):
-            return False
-        if self._claim(path, "utf-8", override):
-            self._jobs.pop(path, None)
+            return None
         self._new[name] = old
         self.skipped += 1
-        signals.content_written.send(path, context=view)
-        return True
+        return path
 
     # -- deferred rendering ------------------------------------------------
     def _compact(self, localcontext: dict) -> tuple[dict, dict]:
