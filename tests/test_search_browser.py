@@ -161,6 +161,29 @@ def test_filters_combine_with_each_other_and_with_the_query(search):
     assert page.locator("select[data-kind=province]").input_value() == "chiang-rai"
 
 
+def back_to_first_search(page):
+    """Back from the second search to the first: its word and province filter."""
+    page.go_back()
+    page.wait_for_function("() => new URL(location.href).searchParams.get('q') === 'คุณธรรม'")
+    wait(page)
+    assert page.input_value("#search-q") == "คุณธรรม"
+    assert page.locator("select[data-kind=province]").input_value() == "chiang-rai"
+    assert shown(page) == {"b2"}
+
+
+def test_a_pause_while_typing_keeps_the_previous_search_in_history(search):
+    page = search("?q=คุณธรรม")
+    page.select_option("select[data-kind=province]", "chiang-rai")
+    wait(page)
+    page.fill("#search-q", "ชุมชน")
+    # The pause after typing updates the address before Enter is pressed.
+    page.wait_for_function("() => new URL(location.href).searchParams.get('q') === 'ชุมชน'")
+    wait(page)
+    page.press("#search-q", "Enter")
+    wait(page)
+    back_to_first_search(page)
+
+
 def test_url_state_survives_reload_and_back_forward(search):
     page = search("?q=คุณธรรม")
     assert shown(page) == {"b2"}
@@ -179,12 +202,7 @@ def test_url_state_survives_reload_and_back_forward(search):
     assert page.locator("select[data-kind=province]").input_value() == "chiang-rai"
     assert shown(page) == {"b2", "e5"}
 
-    page.go_back()
-    page.wait_for_function("() => new URL(location.href).searchParams.get('q') === 'คุณธรรม'")
-    wait(page)
-    assert page.input_value("#search-q") == "คุณธรรม"
-    assert page.locator("select[data-kind=province]").input_value() == "chiang-rai"
-    assert shown(page) == {"b2"}
+    back_to_first_search(page)
     page.go_back()
     page.wait_for_function("() => !new URL(location.href).searchParams.has('province')")
     wait(page)

@@ -16,6 +16,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import os
+import pickle
 import sys
 from pathlib import Path
 
@@ -24,7 +25,9 @@ from pelican.contents import Article
 from pelican.urlwrappers import Category
 
 from thaireports.checking import check_file, check_tree, display_path
+from thaireports.codeversion import code_digest
 from thaireports.problems import Problem
+from thaireports.reportfile import atomic_write_bytes
 from thaireports.thaidates import format_be_range
 from thaireports.validation import as_date, infer_facets, parse_date
 from thaireports.vocabulary import load_vocabulary
@@ -51,6 +54,7 @@ class _State:
         self.problems: list[Problem] = []
         self.facets = {}           # (kind, key) → Facet
         self.written: set[str] = set()
+        self.real: dict[str, str] = {}   # Pelican's source path → real path
         self.article_generator = None
         self.facet_generator = None
 
@@ -108,12 +112,67 @@ def validate_all(generator):
     STATE = _State()
     settings = generator.settings
     folders = [os.path.join(generator.path, p) for p in settings["ARTICLE_PATHS"]]
-    result = check_tree(folders, exclude=tuple(settings.get("ARTICLE_EXCLUDES") or ()))
+    memo = _load_checks(settings)
+    used: dict = {}
+    result = check_tree(folders, exclude=tuple(settings.get("ARTICLE_EXCLUDES") or ()),
+                        memo=_Recording(memo, used))
+    if used.keys() != memo.keys():
+        _save_checks(settings, used)
     STATE.sources = result.sources
     STATE.checked = result.by_path
     STATE.problems = result.problems
     if result.problems:
         raise report_problems(result.problems, "in the reports")
+
+
+# Checking 5,000 reports took 1.5 s of every build; a report is checked
+# again only when its bytes, its name or the checking code change.
+CHECKS_FILE = "report-checks.pickle"
+
+
+class _Recording:
+    """The memo check_tree fills: hits come from `old`, and every entry this
+    build used is kept in `used`, so removed reports leave the cache."""
+
+    def __init__(self, old: dict, used: dict):
+        self._old, self._used = old, used
+
+    def get(self, key, default=None):
+        hit = self._old.get(key)
+        if hit is not None:
+            self._used[key] = hit
+        return hit if hit is not None else default
+
+    def __setitem__(self, key, value):
+        self._used[key] = value
+
+
+def _checks_path(settings) -> Path | None:
+    if not settings.get("CACHE_CONTENT", True) or not settings.get("CACHE_PATH"):
+        return None
+    return Path(settings["CACHE_PATH"]) / CHECKS_FILE
+
+
+def _load_checks(settings) -> dict:
+    path = _checks_path(settings)
+    if path is None or not settings.get("LOAD_CONTENT_CACHE", True):
+        return {}
+    try:
+        with open(path, "rb") as fh:
+            digest, memo = pickle.load(fh)
+    except (OSError, EOFError, pickle.UnpicklingError, ValueError, TypeError, AttributeError,
+            ImportError):
+        return {}
+    return memo if digest == code_digest(("thaireports", "data")) else {}
+
+
+def _save_checks(settings, memo: dict) -> None:
+    path = _checks_path(settings)
+    if path is None:
+        return
+    data = pickle.dumps((code_digest(("thaireports", "data")), memo),
+                        protocol=pickle.HIGHEST_PROTOCOL)
+    atomic_write_bytes(path, data, fsync=False)
 
 
 def content_init(content):
@@ -124,7 +183,7 @@ def content_init(content):
     by FacetsGenerator once every report is read."""
     if not isinstance(content, Article):
         return
-    path = os.path.realpath(content.source_path)
+    path = STATE.real[content.source_path] = os.path.realpath(content.source_path)
     checked = STATE.checked.get(path)
     if checked is None:
         # A report Pelican reads that the pre-build pass did not see (a
@@ -186,12 +245,16 @@ def count_pages(pelican):
     if gen is None:
         return
     settings = pelican.settings
+    def real(p):
+        return STATE.real.get(p) or os.path.realpath(p)
+
     unpublished = set()
     if not settings.get("DRAFT_SAVE_AS"):
-        unpublished |= {os.path.realpath(a.source_path) for a in gen.drafts + gen.drafts_translations}
-    expected = [p for p in STATE.sources if os.path.realpath(p) not in unpublished]
-    written = {os.path.realpath(p) for p in STATE.written}
-    lost = [p for p in expected if os.path.realpath(p) not in written]
+        unpublished |= {real(a.source_path) for a in gen.drafts + gen.drafts_translations}
+    expected = [p for p in STATE.sources if not unpublished or os.path.realpath(p) not in unpublished]
+    written = {real(p) for p in STATE.written}
+    # Sources are listed below the real reports folder: most need no lookup.
+    lost = [p for p in expected if str(p) not in written and os.path.realpath(p) not in written]
     logger.info("facets: %d report files, %d report pages written", len(STATE.sources), len(written))
     if lost:
         problems = [Problem(

@@ -7,7 +7,13 @@ report that Pelican's own reader cache does not already hold; Pelican then
 gets each result from its reader instead of converting the file again.
 Everything after reading (metadata defaults, content objects, signals) stays
 in Pelican's hands, in order. A file a worker could not read is left to
-Pelican, so its error is reported the usual way."""
+Pelican, so its error is reported the usual way.
+
+Pelican also formats a report's `url` and `save_as` from the settings on
+every access (the generators, the exports, the search index and the sitemap
+ask about ten times per report). Once every report's status is final
+(`article_generator_pretaxonomy`), each gets both values pinned through
+Pelican's own `override_url` / `override_save_as` attributes."""
 from __future__ import annotations
 
 import logging
@@ -72,5 +78,16 @@ def prefetch(generator) -> None:
                  workers, time.perf_counter() - start)
 
 
+def pin_urls(generator) -> None:
+    """Drafts and future-dated reports change status (and so URL) while the
+    content object is built: pinning waits until the generator is done."""
+    for group in ("articles", "translations", "drafts", "drafts_translations",
+                  "hidden_articles", "hidden_translations"):
+        for content in getattr(generator, group, ()):
+            content.override_url = content.url
+            content.override_save_as = content.save_as
+
+
 def register():
     signals.article_generator_init.connect(prefetch)
+    signals.article_generator_pretaxonomy.connect(pin_urls)

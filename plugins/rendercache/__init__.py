@@ -22,14 +22,15 @@ receivers still see a correct file at that path.
 Templates that include other templates by a computed name cannot be
 analysed and are always rendered. RENDER_CACHE = False turns this off.
 
-Pages that do need rendering are not rendered on the spot: the writer keeps
-them (template and context) and renders them all once every generator has
-written, split over BUILD_WORKERS processes (default: the cores this
-process may use). Workers are forked, so they share the whole site in memory
-and nothing is pickled; each renders an interleaved share of the pages and
-writes them. Pelican's bookkeeping and `content_written` happen in the main
-process as before. Below RENDER_PARALLEL_MIN pages (default 200) a build
-renders in one process: forking costs more than it saves.
+Pages are neither keyed nor rendered on the spot. The writer does Pelican's
+bookkeeping for each page at once (its context, the rules for writing a file
+twice, `content_written`) and keeps the page (template and context); once
+every generator has written, BUILD_WORKERS processes (default: the cores
+this process may use) each take a share of the pages, key them, render and
+write those that changed, and send the keys back. Workers are forked, so
+they share the whole site in memory and only keys are pickled. Below
+RENDER_PARALLEL_MIN pages (default 200) a build stays in one process:
+forking costs more than it saves.
 """
 from __future__ import annotations
 
@@ -42,7 +43,6 @@ import os
 import pickle
 import sys
 import traceback
-from collections import ChainMap
 from pathlib import Path
 
 from jinja2 import meta
@@ -53,12 +53,11 @@ from pelican.urlwrappers import URLWrapper
 from pelican.utils import get_relative_path, path_to_url, sanitised_join
 from pelican.writers import Writer
 
+from thaireports.codeversion import code_digest
 from thaireports.parallel import workers_setting
 
 log = logging.getLogger(__name__)
 
-ROOT = Path(__file__).resolve().parents[2]
-CODE_DIRS = ("plugins", "thaireports", "data")
 VERSION = b"rendercache-2"
 # Attributes that are not part of what a page shows, or that point back at
 # the whole site.
@@ -72,13 +71,7 @@ _MISSING = object()
 def _code_digest() -> bytes:
     import pelican
 
-    h = hashlib.sha256(VERSION + pelican.__version__.encode())
-    for d in CODE_DIRS:
-        for p in sorted((ROOT / d).rglob("*")):
-            if p.is_file() and "__pycache__" not in p.parts:
-                h.update(str(p.relative_to(ROOT)).encode())
-                h.update(p.read_bytes())
-    return h.digest()
+    return hashlib.sha256(VERSION + pelican.__version__.encode() + code_digest()).digest()
 
 
 class Fingerprints:
@@ -216,7 +209,6 @@ class RenderCacheMixin(Writer):
             self._old, self._templates = {}, {}
         self._new_templates: dict[bytes, tuple[frozenset, tuple]] = {}
         self._new: dict[str, tuple[bytes, int, int] | bytes] = {}
-        self._skip: set[str] = set()
         self._chains: dict[str, tuple[bytes, frozenset] | None] = {}
         self._fp = Fingerprints()
         self._globals: tuple[tuple, bytes] = ((), b"")
@@ -226,6 +218,8 @@ class RenderCacheMixin(Writer):
         self._jobs: dict[str, tuple] = {}
         self._pending: dict[str, tuple] = {}
         self._base: dict | None = None
+        self._snapshot_ids: tuple | None = None
+        self._snapshot_base: dict = {}
         self._workers = workers_setting(settings)
         self._parallel_min = int(settings.get("RENDER_PARALLEL_MIN", 200))
         simple = {k: v for k, v in settings.items() if k.isupper()}
@@ -309,37 +303,31 @@ class RenderCacheMixin(Writer):
                 h.update(self._fp.value(localcontext[n]))
         return h.digest()
 
-    # -- rendering ----------------------------------------------------------
+    # -- writing ------------------------------------------------------------
     def render(self, template, localcontext, call: bytes):
+        """A paginated page, inside Pelican's writer: kept for flush(); Pelican
+        writes an empty string to os.devnull for it now (see _open_w)."""
         name = localcontext.get("output_file")
-        key = self._key(template, localcontext, call) if name else None
-        if key is not None:
-            path = self._kept(name, key)
-            if path is not None:
-                self._skip.add(path)
-                return ""
-            self._new[name] = key
-        self.rendered += 1
-        if name:
-            # Rendered later by flush(); Pelican writes an empty string to
-            # os.devnull for it now (see _open_w).
-            path = sanitised_join(self.output_path, name)
-            self._pending[path] = (template, *self._compact(localcontext), path)
-            return ""
-        return template.render(localcontext)
+        if not name:
+            return template.render(localcontext)
+        path = sanitised_join(self.output_path, name)
+        self._chain(template)  # analysed here, so the result is saved with this process's cache
+        self._pending[path] = (template, *self._compact(localcontext), path, name, call)
+        return ""
 
     def write_file(self, name, template, context, relative_urls=False, paginated=None,
                    template_name=None, override_output=False, url=None, **kwargs):
+        if not name:  # Pelican writes nothing for False, "" or None
+            return None
         call = self._call_digest(context, kwargs)
         self._context = context
-        if name and not self._paginates(paginated, template_name, kwargs) \
-                and self._unchanged(name, template, context, relative_urls, override_output,
-                                    call, kwargs):
-            return None
-        if not isinstance(template, _Template):
-            template = _Template(self, template, call)
-        return super().write_file(name, template, context, relative_urls, paginated,
-                                  template_name, override_output, url, **kwargs)
+        if self._paginates(paginated, template_name, kwargs):
+            if not isinstance(template, _Template):
+                template = _Template(self, template, call)
+            return super().write_file(name, template, context, relative_urls, paginated,
+                                      template_name, override_output, url, **kwargs)
+        self._write_single(name, template, context, relative_urls, override_output, call, kwargs)
+        return None
 
     def _paginates(self, paginated, template_name, kwargs) -> bool:
         """Pelican's own test for a paginated write."""
@@ -347,40 +335,48 @@ class RenderCacheMixin(Writer):
             paginated = {k: v for k, v in kwargs.items() if k in {"articles", "dates"}}
         return bool(paginated) and template_name in self.settings["PAGINATED_TEMPLATES"]
 
-    def _unchanged(self, name, template, context, relative_urls, override, call, kwargs) -> bool:
-        """An unchanged single page is settled here, without Pelican's copy of
-        the whole context, directory creation and open: at 5,000 reports that
-        bookkeeping was most of a rebuild. The page counts as written and
-        `content_written` is sent with the context the page would have had."""
-        own = {"output_file": name}
+    def _write_single(self, name, template, context, relative_urls, override, call, kwargs):
+        """What Pelican's writer does for a page that is not paginated (the
+        same context, overwrite rules and signal), except that rendering and
+        writing wait for flush(): at 5,000 reports Pelican's per-page
+        directory creation, open and locale switch were seconds of one core
+        while the other had nothing to do."""
+        own = {"localsiteurl": context.get("localsiteurl", None)}
         if relative_urls:
             own["SITEURL"] = own["localsiteurl"] = path_to_url(get_relative_path(name))
-        view = ChainMap(kwargs, own, context)
-        path = self._kept(name, self._key(template, view, call))
-        if path is None:
-            return False
+        own["output_file"] = name
+        own.update(kwargs)
+        base = self._snapshot(context)
+        path = sanitised_join(self.output_path, name)
         if self._claim(path, "utf-8", override):
-            self._jobs.pop(path, None)
-        signals.content_written.send(path, context=view)
-        return True
+            self._chain(template)
+            # A later allowed overwrite replaces the earlier page.
+            self._jobs[path] = (template, base, own, path, name, call)
+        signals.content_written.send(path, context={**base, **own})
 
-    def _kept(self, name, key) -> str | None:
-        """The page's path when its key is the one the last build recorded
-        and the file that build wrote is still there (same size and mtime);
-        the record then carries over to this build."""
+    def _snapshot(self, context: dict) -> dict:
+        """A copy of the site context, shared by every page written while
+        the context holds the same keys and values (checked by identity, so
+        a value replaced by a generator gets a new copy)."""
+        ids = (tuple(context), tuple(map(id, context.values())))
+        if self._snapshot_ids != ids:
+            self._snapshot_ids = ids
+            self._snapshot_base = dict(context)
+        return self._snapshot_base
+
+    def _kept(self, name, path, key):
+        """The last build's record of the page when its key is the same and
+        the file that build wrote is still there (same size and mtime)."""
         old = self._old.get(name)
         if key is None or not old or old[0] != key:
             return None
-        path = sanitised_join(self.output_path, name)
         try:
             st = os.stat(path)
         except FileNotFoundError:
             return None
         if (st.st_size, st.st_mtime_ns) != tuple(old[1:]):
             return None
-        self._new[name] = old
-        self.skipped += 1
-        return path
+        return old
 
     # -- deferred rendering ------------------------------------------------
     def _compact(self, localcontext: dict) -> tuple[dict, dict]:
@@ -397,25 +393,46 @@ class RenderCacheMixin(Writer):
         self._base = base = dict(localcontext)
         return base, {}
 
-    def _render_jobs(self, jobs) -> None:
+    def _process(self, jobs) -> dict:
+        """Key every page; render and write those whose key or file changed.
+        Returns name → the kept record, or the new key (None: not cacheable)."""
         context = getattr(self, "_context", None)
-        for template, base, diff, path in jobs:
+        made: set[str] = set()
+        records = {}
+        for template, base, diff, path, name, call in jobs:
             localcontext = {**base, **diff}
+            key = self._key(template, localcontext, call)
+            old = self._kept(name, path, key)
+            if old is not None:
+                records[name] = old
+                continue
             # What Pelican does before rendering: report bodies make their
             # links relative to the page being written through this value.
             if context is not None and localcontext.get("localsiteurl"):
                 context["localsiteurl"] = localcontext["localsiteurl"]
             output = template.render(localcontext)
+            folder = os.path.dirname(path)
+            if folder not in made:
+                os.makedirs(folder, exist_ok=True)
+                made.add(folder)
             with open(path, "w", encoding="utf-8") as fh:
                 fh.write(output)
+            records[name] = key
+        return records
+
+    def _share(self, jobs, w: int, workers: int):
+        """Worker w's pages: pairs of consecutive pages (a page and its
+        English mirror) go to the same process, so each report is
+        fingerprinted, and its cards drawn, once."""
+        return [job for i, job in enumerate(jobs) if (i // 2) % workers == w]
 
     def flush(self) -> None:
-        """Render and write every page kept by render()."""
+        """Key, render and write every page kept so far."""
         jobs = list(self._jobs.values())
         self._jobs.clear()
         workers = min(self._workers, max(1, len(jobs) // max(1, self._parallel_min // 2)))
         if len(jobs) < self._parallel_min or workers < 2:
-            self._render_jobs(jobs)
+            self._merge(self._process(jobs))
             return
         # The children only read the site; freezing keeps the collector from
         # touching (and so copying) every object in each of them.
@@ -426,12 +443,16 @@ class RenderCacheMixin(Writer):
             for w in range(1, workers):
                 sys.stdout.flush()
                 sys.stderr.flush()
+                rfd, wfd = os.pipe()
                 pid = os.fork()
                 if pid == 0:  # pragma: no cover - runs in the child
                     code = 0
+                    os.close(rfd)
                     try:
                         gc.disable()
-                        self._render_jobs(jobs[w::workers])
+                        records = self._process(self._share(jobs, w, workers))
+                        with os.fdopen(wfd, "wb") as fh:
+                            pickle.dump(records, fh, protocol=pickle.HIGHEST_PROTOCOL)
                     except BaseException:  # noqa: BLE001 - report, then exit non-zero
                         traceback.print_exc()
                         code = 1
@@ -439,21 +460,36 @@ class RenderCacheMixin(Writer):
                         sys.stdout.flush()
                         sys.stderr.flush()
                         os._exit(code)
-                children[pid] = w
-            self._render_jobs(jobs[0::workers])
+                os.close(wfd)
+                children[pid] = (w, rfd)
+            self._merge(self._process(self._share(jobs, 0, workers)))
         finally:
             failed = []
-            for pid, w in children.items():
+            for pid, (w, rfd) in children.items():
+                with os.fdopen(rfd, "rb") as fh:
+                    data = fh.read()
                 _, status = os.waitpid(pid, 0)
-                if os.waitstatus_to_exitcode(status) != 0:
+                if os.waitstatus_to_exitcode(status) != 0 or not data:
                     failed.append(w)
+                else:
+                    self._merge(pickle.loads(data))
             gc.unfreeze()
         for w in failed:
             # Render that share here, so an error surfaces with its traceback
             # in this process (and a crashed worker loses no page).
             log.warning("rendercache: a render worker failed; rendering its pages again here")
-            self._render_jobs(jobs[w::workers])
-        log.info("rendercache: %d pages rendered by %d processes", len(jobs), workers)
+            self._merge(self._process(self._share(jobs, w, workers)))
+        log.info("rendercache: %d pages checked, %d rendered by %d processes", len(jobs),
+                 self.rendered, workers)
+
+    def _merge(self, records: dict) -> None:
+        for name, rec in records.items():
+            if isinstance(rec, tuple):
+                self.skipped += 1
+            else:
+                self.rendered += 1
+            if rec is not None and self._enabled:
+                self._new[name] = rec
 
     def _claim(self, filename, encoding, override) -> bool:
         """Pelican's rules for writing one file twice, applied without
@@ -472,16 +508,11 @@ class RenderCacheMixin(Writer):
 
     def _open_w(self, filename, encoding, override=False):
         job = self._pending.pop(filename, None)
-        if job is not None:
-            if self._claim(filename, encoding, override):
-                # A later allowed overwrite replaces the earlier page.
-                self._jobs[filename] = job
-            return open(os.devnull, "w", encoding=encoding)
-        if filename not in self._skip:
+        if job is None:
             return super()._open_w(filename, encoding, override)
-        self._skip.discard(filename)
         if self._claim(filename, encoding, override):
-            self._jobs.pop(filename, None)
+            # A later allowed overwrite replaces the earlier page.
+            self._jobs[filename] = job
         return open(os.devnull, "w", encoding=encoding)
 
     def save(self) -> None:

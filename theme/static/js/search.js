@@ -404,6 +404,10 @@
 
   /* --- wiring ---------------------------------------------------------- */
   var timer = null;
+  /* Typing updates the address as it goes: its first pause starts a new
+   * history entry and later pauses replace that one, so Back returns to the
+   * search before the typing, not to every prefix typed. */
+  var typing = false;
   function commit(push) {
     var url = stateURL(formState());
     if (url !== location.pathname + location.search) {
@@ -414,22 +418,26 @@
 
   input.addEventListener("input", function () {
     clearTimeout(timer);
-    timer = setTimeout(function () { commit(false); }, DEBOUNCE_MS);
+    timer = setTimeout(function () { commit(!typing); typing = true; }, DEBOUNCE_MS);
   });
   form.addEventListener("submit", function (e) {
     e.preventDefault();
     clearTimeout(timer);
     commit(true);
+    typing = false;
   });
   KINDS.forEach(function (k) {
-    selects[k].addEventListener("change", function () { commit(true); });
+    selects[k].addEventListener("change", function () { commit(true); typing = false; });
   });
   clear.addEventListener("click", function () {
     KINDS.forEach(function (k) { selects[k].value = ""; });
     commit(true);
+    typing = false;
   });
   more.addEventListener("click", function () { showMore(generation); });
   window.addEventListener("popstate", function () {
+    clearTimeout(timer);
+    typing = false;
     var s = readState();
     applyState(s);
     search(s);
