@@ -108,27 +108,3 @@ def test_source_is_a_link_or_a_local_file_label_never_a_bad_link():
     for bad in ("www.example.org", "example.org/news", "javascript:alert(1)", "ftp://x.org/a",
                 "https://x.org/a b"):
         assert source(bad) == (None, None, [3]), bad
-
-
-def test_check_memo_reuses_unchanged_files_and_rechecks_edited_ones(tmp_path):
-    from thaireports.checking import check_tree
-
-    folder = tmp_path / "reports"
-    folder.mkdir()
-    good = "Title: ก\nDate: 2024-04-05\nProvinces: phitsanulok\nAgencies: nacc\n\nข้อความ\n"
-    (folder / "a.md").write_text(good, encoding="utf-8")
-    (folder / "b.md").write_text(good.replace("phitsanulok", "เชียงใหม"), encoding="utf-8")
-    memo: dict = {}
-    first = check_tree(folder, memo=memo)
-    assert len(memo) == 2 and len(first.problems) == 1
-    again = check_tree(folder, memo=memo)
-    assert [str(p) for p in again.problems] == [str(p) for p in first.problems]
-    # The same objects: nothing was checked a second time.
-    assert again.by_path[str(folder / "a.md")] is first.by_path[str(folder / "a.md")]
-    (folder / "b.md").write_text(good.replace("phitsanulok", "chiang-mai"), encoding="utf-8")
-    fixed = check_tree(folder, memo=memo)
-    assert fixed.problems == [] and len(memo) == 3
-    # Windows line ends read as they would from the text file.
-    (folder / "a.md").write_bytes(good.replace("\n", "\r\n").encode("utf-8"))
-    crlf = check_tree(folder, memo=memo).by_path[str(folder / "a.md")]
-    assert crlf.meta == check_tree(folder).by_path[str(folder / "a.md")].meta

@@ -16,7 +16,6 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import os
-import pickle
 import sys
 from pathlib import Path
 
@@ -25,9 +24,7 @@ from pelican.contents import Article
 from pelican.urlwrappers import Category
 
 from thaireports.checking import check_file, check_tree, display_path
-from thaireports.codeversion import code_digest
 from thaireports.problems import Problem
-from thaireports.reportfile import atomic_write_bytes
 from thaireports.thaidates import format_be_range
 from thaireports.validation import as_date, infer_facets, parse_date
 from thaireports.vocabulary import load_vocabulary
@@ -112,67 +109,12 @@ def validate_all(generator):
     STATE = _State()
     settings = generator.settings
     folders = [os.path.join(generator.path, p) for p in settings["ARTICLE_PATHS"]]
-    memo = _load_checks(settings)
-    used: dict = {}
-    result = check_tree(folders, exclude=tuple(settings.get("ARTICLE_EXCLUDES") or ()),
-                        memo=_Recording(memo, used))
-    if used.keys() != memo.keys():
-        _save_checks(settings, used)
+    result = check_tree(folders, exclude=tuple(settings.get("ARTICLE_EXCLUDES") or ()))
     STATE.sources = result.sources
     STATE.checked = result.by_path
     STATE.problems = result.problems
     if result.problems:
         raise report_problems(result.problems, "in the reports")
-
-
-# Checking 5,000 reports took 1.5 s of every build; a report is checked
-# again only when its bytes, its name or the checking code change.
-CHECKS_FILE = "report-checks.pickle"
-
-
-class _Recording:
-    """The memo check_tree fills: hits come from `old`, and every entry this
-    build used is kept in `used`, so removed reports leave the cache."""
-
-    def __init__(self, old: dict, used: dict):
-        self._old, self._used = old, used
-
-    def get(self, key, default=None):
-        hit = self._old.get(key)
-        if hit is not None:
-            self._used[key] = hit
-        return hit if hit is not None else default
-
-    def __setitem__(self, key, value):
-        self._used[key] = value
-
-
-def _checks_path(settings) -> Path | None:
-    if not settings.get("CACHE_CONTENT", True) or not settings.get("CACHE_PATH"):
-        return None
-    return Path(settings["CACHE_PATH"]) / CHECKS_FILE
-
-
-def _load_checks(settings) -> dict:
-    path = _checks_path(settings)
-    if path is None or not settings.get("LOAD_CONTENT_CACHE", True):
-        return {}
-    try:
-        with open(path, "rb") as fh:
-            digest, memo = pickle.load(fh)
-    except (OSError, EOFError, pickle.UnpicklingError, ValueError, TypeError, AttributeError,
-            ImportError):
-        return {}
-    return memo if digest == code_digest(("thaireports", "data")) else {}
-
-
-def _save_checks(settings, memo: dict) -> None:
-    path = _checks_path(settings)
-    if path is None:
-        return
-    data = pickle.dumps((code_digest(("thaireports", "data")), memo),
-                        protocol=pickle.HIGHEST_PROTOCOL)
-    atomic_write_bytes(path, data, fsync=False)
 
 
 def content_init(content):
