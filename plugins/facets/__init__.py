@@ -177,7 +177,7 @@ def remember_generator(generator):
 def remember_written(path, context=None):
     article = (context or {}).get("article")
     if isinstance(article, Article):
-        # Resolved once per report in count_pages, not on every page written.
+        # By source path: content_init resolved its real path once (STATE.real).
         STATE.written.add(article.source_path)
 
 
@@ -187,6 +187,7 @@ def count_pages(pelican):
     if gen is None:
         return
     settings = pelican.settings
+
     def real(p):
         return STATE.real.get(p) or os.path.realpath(p)
 

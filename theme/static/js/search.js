@@ -413,6 +413,7 @@
     if (url !== location.pathname + location.search) {
       history[push ? "pushState" : "replaceState"](null, "", url);
     }
+    typing = false;
     return search();
   }
 
@@ -424,15 +425,13 @@
     e.preventDefault();
     clearTimeout(timer);
     commit(true);
-    typing = false;
   });
   KINDS.forEach(function (k) {
-    selects[k].addEventListener("change", function () { commit(true); typing = false; });
+    selects[k].addEventListener("change", function () { commit(true); });
   });
   clear.addEventListener("click", function () {
     KINDS.forEach(function (k) { selects[k].value = ""; });
     commit(true);
-    typing = false;
   });
   more.addEventListener("click", function () { showMore(generation); });
   window.addEventListener("popstate", function () {
