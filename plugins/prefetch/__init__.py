@@ -9,6 +9,11 @@ Everything after reading (metadata defaults, content objects, signals) stays
 in Pelican's hands, in order. A file a worker could not read is left to
 Pelican, so its error is reported the usual way.
 
+Pelican's Markdown reader also builds a new converter (all of `extra`'s
+extensions) for every file, which took as long as converting a report. Each
+process keeps one converter instead and resets it between files, the way
+Pelican itself resets it between a report's body and its Summary.
+
 Pelican also formats a report's `url` and `save_as` from the settings on
 every access (the generators, the exports, the search index and the sitemap
 ask about ten times per report). Once every report's status is final
@@ -21,12 +26,16 @@ import os
 import pickle
 import time
 
+from markdown import Markdown
 from pelican import signals
+from pelican.readers import MarkdownReader
+from pelican.utils import pelican_open
 
 from thaireports.parallel import fork_map, workers_setting
 
 log = logging.getLogger(__name__)
 MIN_FILES = 64
+META_PRIORITY = 27  # where markdown.extensions.meta registers its step
 
 
 def _prefetching(reader, results: dict):
@@ -78,6 +87,36 @@ def prefetch(generator) -> None:
                  workers, time.perf_counter() - start)
 
 
+def _reusing_converter(cls):
+    """`cls` (Pelican's Markdown reader) with one converter per process."""
+
+    def read(self, source_path):
+        md = self.__dict__.get("_converter")
+        if md is None:
+            md = self._converter = Markdown(**self.settings["MARKDOWN"])
+            # Pelican takes the metadata step out before converting Summary.
+            self._meta_step = md.preprocessors["meta"]
+        else:
+            md.reset()
+            if "meta" not in md.preprocessors:
+                md.preprocessors.register(self._meta_step, "meta", META_PRIORITY)
+        self._source_path = source_path
+        self._md = md
+        with pelican_open(source_path) as text:
+            content = md.convert(text)
+        return content, self._parse_metadata(md.Meta)
+
+    return type(cls.__name__, (cls,), {"read": read, "__module__": cls.__module__,
+                                       "__qualname__": cls.__qualname__})
+
+
+def reuse_converters(readers) -> None:
+    """readers_init: Markdown files are read with one converter per process."""
+    for fmt, cls in list(readers.reader_classes.items()):
+        if isinstance(cls, type) and issubclass(cls, MarkdownReader):
+            readers.reader_classes[fmt] = _reusing_converter(cls)
+
+
 def pin_urls(generator) -> None:
     """Drafts and future-dated reports change status (and so URL) while the
     content object is built: pinning waits until the generator is done."""
@@ -89,5 +128,6 @@ def pin_urls(generator) -> None:
 
 
 def register():
+    signals.readers_init.connect(reuse_converters)
     signals.article_generator_init.connect(prefetch)
     signals.article_generator_pretaxonomy.connect(pin_urls)
