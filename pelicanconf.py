@@ -72,7 +72,10 @@ AUTHOR_FEED_RSS = None
 LOAD_CONTENT_CACHE = True
 CACHE_CONTENT = True
 CACHE_PATH = "cache"
-CONTENT_CACHING_LAYER = "reader"
+# The prefetch plugin has Pelican keep whole content objects, not only what
+# the reader returned (building them again took ~3 s of every rebuild at
+# 5,000 reports), and drops them when our code, data or settings change.
+# KEEP_CONTENT_OBJECTS = False goes back to Pelican's reader-level cache.
 # Gzipping the content cache took ~4 s of every 5,000-report build (benchmarks/build.py).
 GZIP_CACHE = False
 

@@ -81,11 +81,12 @@ def pelican(content: Path, output: Path, cache: Path, settings: Path, *, fatal: 
 
 
 def drop_pelican_cache(cache: Path) -> None:
-    """Pelican names its cache files <Generator>-<layer>; our plugins keep
-    theirs in sub-folders of CACHE_PATH, which stay."""
+    """Pelican names its cache files <Generator> (content objects) or
+    <Generator>-Readers (what the readers returned); our plugins keep theirs
+    in sub-folders of CACHE_PATH, which stay."""
     if cache.is_dir():
         for f in cache.iterdir():
-            if f.is_file() and "Generator-" in f.name:
+            if f.is_file() and (f.name.endswith("Generator") or "Generator-" in f.name):
                 f.unlink()
 
 

@@ -9,6 +9,17 @@ Everything after reading (metadata defaults, content objects, signals) stays
 in Pelican's hands, in order. A file a worker could not read is left to
 Pelican, so its error is reported the usual way.
 
+This plugin also has Pelican keep whole content objects between builds
+(CONTENT_CACHING_LAYER = "generator"; KEEP_CONTENT_OBJECTS = False turns it
+off), so an unchanged report is neither read nor built again. It is set
+here, not in the settings file, because kept objects are only right with the
+two steps below. Pelican checks only each file's date; what our plugins, our
+data and the settings put into the objects it does not know, so when any of
+them changed the kept objects are dropped (`check_cache`).
+A kept object still points at the build that made it: it is given this
+build's context and settings and initialised again (`content_object_init`,
+where our plugins attach this build's facet objects and state).
+
 Pelican's Markdown reader also builds a new converter (all of `extra`'s
 extensions) for every file, which took as long as converting a report. Each
 process keeps one converter instead and resets it between files, the way
@@ -21,21 +32,35 @@ ask about ten times per report). Once every report's status is final
 Pelican's own `override_url` / `override_save_as` attributes."""
 from __future__ import annotations
 
+import hashlib
 import logging
 import os
 import pickle
 import time
+from pathlib import Path
+
+import pelican
 
 from markdown import Markdown
 from pelican import signals
 from pelican.readers import MarkdownReader
 from pelican.utils import pelican_open
 
+from thaireports.codeversion import code_digest, settings_digest
 from thaireports.parallel import fork_map, workers_setting
+from thaireports.reportfile import atomic_write
 
 log = logging.getLogger(__name__)
 MIN_FILES = 64
 META_PRIORITY = 27  # where markdown.extensions.meta registers its step
+# Pelican's generator-level cache files (named after the generator classes)
+# and the key they were written under.
+CACHE_FILES = ("ArticlesGenerator", "PagesGenerator")
+KEY_FILE = "content-objects.key"
+ARTICLE_GROUPS = ("articles", "translations", "drafts", "drafts_translations",
+                  "hidden_articles", "hidden_translations")
+PAGE_GROUPS = ("pages", "translations", "hidden_pages", "hidden_translations", "draft_pages",
+               "draft_translations")
 
 
 def _prefetching(reader, results: dict):
@@ -73,7 +98,8 @@ def prefetch(generator) -> None:
                                           exclude=settings.get("ARTICLE_EXCLUDES") or ())):
         path = os.path.abspath(os.path.join(generator.path, rel))
         fmt = os.path.splitext(path)[1][1:]
-        if fmt in readers.readers and readers.get_cached_data(path, (None, None))[0] is None:
+        if fmt in readers.readers and readers.get_cached_data(path, (None, None))[0] is None \
+                and generator.get_cached_data(rel, None) is None:
             todo.setdefault(fmt, []).append(path)
     for fmt, paths in todo.items():
         if len(paths) < MIN_FILES:
@@ -117,17 +143,69 @@ def reuse_converters(readers) -> None:
             readers.reader_classes[fmt] = _reusing_converter(cls)
 
 
+def cache_key(settings) -> str:
+    return hashlib.sha256(pelican.__version__.encode() + code_digest()
+                          + settings_digest(settings)).hexdigest()
+
+
+def check_cache(pelican_obj) -> None:
+    """initialized: keep content objects, and drop the kept ones when our
+    code, our data or the settings are not those they were made with."""
+    settings = pelican_obj.settings
+    if not settings.get("KEEP_CONTENT_OBJECTS", True) or not settings.get("CACHE_CONTENT"):
+        return
+    settings["CONTENT_CACHING_LAYER"] = "generator"
+    folder = Path(settings["CACHE_PATH"])
+    key = cache_key(settings)
+    try:
+        if (folder / KEY_FILE).read_text(encoding="utf-8") == key:
+            return
+    except OSError:
+        pass
+    for name in CACHE_FILES:
+        (folder / name).unlink(missing_ok=True)
+    folder.mkdir(parents=True, exist_ok=True)
+    atomic_write(folder / KEY_FILE, key, fsync=False)
+
+
+def _adopt(generator, groups) -> int:
+    """Content objects Pelican served from its cache belong to this build
+    from now on; the ones it read now already do."""
+    context, settings = generator.context, generator.settings
+    n = 0
+    for group in groups:
+        for content in getattr(generator, group, ()):
+            if content._context is not context:
+                content._context = context
+                content.settings = settings
+                signals.content_object_init.send(content)
+                n += 1
+    return n
+
+
+def adopt_articles(generator) -> None:
+    n = _adopt(generator, ARTICLE_GROUPS)
+    if n:
+        log.info("prefetch: %d reports from Pelican's content cache", n)
+
+
+def adopt_pages(generator) -> None:
+    _adopt(generator, PAGE_GROUPS)
+
+
 def pin_urls(generator) -> None:
     """Drafts and future-dated reports change status (and so URL) while the
     content object is built: pinning waits until the generator is done."""
-    for group in ("articles", "translations", "drafts", "drafts_translations",
-                  "hidden_articles", "hidden_translations"):
+    for group in ARTICLE_GROUPS:
         for content in getattr(generator, group, ()):
             content.override_url = content.url
             content.override_save_as = content.save_as
 
 
 def register():
+    signals.initialized.connect(check_cache)
     signals.readers_init.connect(reuse_converters)
     signals.article_generator_init.connect(prefetch)
+    signals.article_generator_pretaxonomy.connect(adopt_articles)
     signals.article_generator_pretaxonomy.connect(pin_urls)
+    signals.page_generator_finalized.connect(adopt_pages)

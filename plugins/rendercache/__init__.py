@@ -91,6 +91,7 @@ class Fingerprints:
                     continue
                 h.update(k.encode())
                 h.update(self.value(content.__dict__[k], 1, shallow=True))
+            h.update(_linked(content))
             fp = h.digest()
             content.__dict__["_rc_fp"] = fp
         return fp
@@ -166,6 +167,18 @@ class Fingerprints:
         if long_lived:
             self._memo[(id(v), shallow)] = (v, d)
         return d
+
+
+def _linked(content: Content) -> bytes:
+    """The text with its links to other content ({filename}, {static} ...)
+    resolved: the page shows where they point, which changes when the
+    linked report moves, though this report's own text does not."""
+    out = b""
+    for attr in ("_content", "_summary"):
+        raw = content.__dict__.get(attr)
+        if isinstance(raw, str) and content._get_intrasite_link_regex().search(raw):
+            out += content._update_content(raw, "").encode()
+    return out
 
 
 def _contents_in(v):

@@ -1,0 +1,111 @@
+"""Pelican keeps whole content objects between builds (CONTENT_CACHING_LAYER
+= "generator"): a rebuild from them writes exactly what a fresh build
+writes, and they are dropped when our code, data or settings change."""
+from __future__ import annotations
+
+import pytest
+
+from support import ROOT, build_site, copy_content
+
+pytestmark = pytest.mark.slow
+
+# Links Pelican resolves through the content object's context: kept objects
+# must resolve them against the build that writes the page.
+LINKS = ("\n\nดูรายงานก่อนหน้า [ที่ภูเก็ต]({filename}/reports/2015/2015-05-25-phuket-a25e1d.md)"
+         " และ [เกี่ยวกับคลัง]({filename}/pages/about.md)\n")
+
+
+def _files(out):
+    return {p.relative_to(out).as_posix(): p.read_bytes() for p in out.rglob("*")
+            if p.is_file() and p.suffix in {".html", ".json", ".csv", ".xml"}}
+
+
+def _kept(log: str) -> int:
+    words = " ".join(log.split())
+    marker = " reports from Pelican's content cache"
+    if marker not in words:
+        return 0
+    return int(words.split(marker)[0].rsplit(" ", 1)[-1])
+
+
+@pytest.fixture(scope="module")
+def builds(tmp_path_factory):
+    base = tmp_path_factory.mktemp("content-cache")
+    content = copy_content(ROOT / "content", base / "content")
+    reports = sorted((content / "reports").rglob("*.md"))
+    linking = next(p for p in reports if "chiang-rai" in p.name)
+    linking.write_text(linking.read_text(encoding="utf-8") + LINKS, encoding="utf-8")
+    out = base / "out"
+    logs = [build_site(content, out, args=("-v",)).stdout]
+    first = _files(out)
+    logs.append(build_site(content, out, args=("-v",)).stdout)
+    again = _files(out)
+
+    # The report the kept one links to moves: its link must follow.
+    edited = next(p for p in reports if "phuket" in p.name)
+    text = edited.read_text(encoding="utf-8")
+    edited.write_text(text.replace("Title: ", "Title: แก้ไขแล้ว ", 1).replace(
+        "Slug: 2015-05-25-phuket-a25e1d", "Slug: 2015-05-25-phuket-b00b1e"), encoding="utf-8")
+    logs.append(build_site(content, out, args=("-v",)).stdout)
+    after_edit = _files(out)
+
+    fresh = base / "fresh"
+    build_site(content, fresh)
+    return {"base": base, "content": content, "out": out, "logs": logs, "first": first,
+            "again": again, "after_edit": after_edit, "fresh": _files(fresh),
+            "n": len(reports)}
+
+
+def test_rebuilds_use_the_kept_objects(builds):
+    first, again, after_edit = (_kept(log) for log in builds["logs"])
+    assert first == 0
+    assert again == builds["n"]
+    assert after_edit == builds["n"] - 1
+
+
+def test_a_rebuild_from_kept_objects_writes_what_a_fresh_build_writes(builds):
+    assert builds["again"] == builds["first"]
+    out, fresh = builds["after_edit"], builds["fresh"]
+    # Pelican leaves the moved report's old page behind (it never empties
+    # the output folder); every page a fresh build writes must be the same.
+    assert set(fresh) <= set(out)
+    differ = sorted(k for k in fresh if out[k] != fresh[k])
+    assert not differ, differ[:10]
+
+
+def test_links_in_a_kept_report_follow_the_report_they_point_to(builds):
+    page = next(v for k, v in builds["after_edit"].items()
+                if k.startswith("reports/") and "chiang-rai" in k).decode()
+    body = page.split('<div class="body"', 1)[1].split("</div>", 1)[0]
+    assert 'href="../../../reports/2015/2015-05-25-phuket-b00b1e/"' in body
+    assert 'href="../../../about/"' in body
+
+
+def test_facet_pages_list_kept_reports(builds):
+    # Facet objects are per build: a kept report must be attached to this
+    # build's, or its province page would lose it.
+    page = builds["after_edit"]["province/phuket/index.html"].decode()
+    assert "2015-05-25-phuket-b00b1e" in page
+
+
+def test_changed_settings_or_code_drop_the_kept_objects(builds):
+    content, out = builds["content"], builds["out"]
+    log = build_site(content, out, args=("-v",), extra={"DEFAULT_PAGINATION": 7}).stdout
+    assert _kept(log) == 0
+    assert _kept(build_site(content, out, args=("-v",), extra={"DEFAULT_PAGINATION": 7}).stdout)
+    # What a change to our code or data does: the key no longer matches.
+    key = out.parent / f"{out.name}-cache" / "content-objects.key"
+    key.write_text("made by other code", encoding="utf-8")
+    log = build_site(content, out, args=("-v",), extra={"DEFAULT_PAGINATION": 7}).stdout
+    assert _kept(log) == 0
+
+
+def test_objects_are_not_kept_when_turned_off(builds):
+    content, out = builds["content"], builds["base"] / "off"
+    extra = {"KEEP_CONTENT_OBJECTS": False}
+    build_site(content, out, extra=extra)
+    log = build_site(content, out, args=("-v",), extra=extra).stdout
+    assert _kept(log) == 0
+    cache = out.parent / f"{out.name}-cache"
+    assert not (cache / "ArticlesGenerator").exists()
+    assert (cache / "ArticlesGenerator-Readers").exists()
