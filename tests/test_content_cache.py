@@ -109,3 +109,20 @@ def test_objects_are_not_kept_when_turned_off(builds):
     cache = out.parent / f"{out.name}-cache"
     assert not (cache / "ArticlesGenerator").exists()
     assert (cache / "ArticlesGenerator-Readers").exists()
+
+
+def test_a_new_report_reusing_a_kept_reports_slug_is_refused(builds):
+    # The kept report is not checked again, but still counts for slugs.
+    content, out = builds["content"], builds["base"] / "dup"
+    build_site(content, out)
+    kept = next((content / "reports").rglob("*chiang-rai*.md"))
+    twin = kept.parent / "twin.md"
+    twin.write_text(kept.read_text(encoding="utf-8"), encoding="utf-8")
+    try:
+        proc = build_site(content, out, check=False)
+    finally:
+        twin.unlink()
+    assert proc.returncode != 0
+    text = " ".join(proc.stdout.split())
+    assert "slug '2023-02-14-chiang-rai-5a4383' is already used by" in text
+    assert "twin.md" in text

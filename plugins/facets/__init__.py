@@ -52,6 +52,7 @@ class _State:
         self.facets = {}           # (kind, key) → Facet
         self.written: set[str] = set()
         self.real: dict[str, str] = {}   # Pelican's source path → real path
+        self.kept: set[str] = set()      # real paths of reports Pelican kept unchanged
         self.article_generator = None
         self.facet_generator = None
 
@@ -109,7 +110,18 @@ def validate_all(generator):
     STATE = _State()
     settings = generator.settings
     folders = [os.path.join(generator.path, p) for p in settings["ARTICLE_PATHS"]]
-    result = check_tree(folders, exclude=tuple(settings.get("ARTICLE_EXCLUDES") or ()))
+
+    def known(path):
+        # A report Pelican kept from an earlier build (same file, same code
+        # and settings: see the prefetch plugin) passed this check then.
+        kept = generator.get_cached_data(os.path.relpath(path, generator.path), None)
+        seen = getattr(kept, "_facets_check", None)
+        if seen is not None:
+            STATE.kept.add(os.path.realpath(path))
+        return seen
+
+    result = check_tree(folders, exclude=tuple(settings.get("ARTICLE_EXCLUDES") or ()),
+                        known=known)
     STATE.sources = result.sources
     STATE.checked = result.by_path
     STATE.problems = result.problems
@@ -127,6 +139,9 @@ def content_init(content):
         return
     path = STATE.real[content.source_path] = os.path.realpath(content.source_path)
     checked = STATE.checked.get(path)
+    if checked is None and path in STATE.kept:
+        _attach(content)
+        return
     if checked is None:
         # A report Pelican reads that the pre-build pass did not see (a
         # plugin-added path): validate it now and fail at the end if bad.
@@ -166,6 +181,17 @@ def content_init(content):
         f" – {content.end_date.isoformat()}" if content.end_date and content.end_date != start else "")
     if not meta.get("slug") and not os.path.splitext(os.path.basename(path))[0].isascii():
         content.slug = checked.slug
+    # Kept with the content object, for validate_all's next run.
+    content._facets_check = (checked.slug, checked.lines.get("slug", 1))
+
+
+def _attach(content):
+    """A content object kept from an earlier build holds everything
+    content_init set, but facet objects of that build: attach this build's."""
+    settings = content.settings
+    for kind, field in (("province", "provinces"), ("agency", "agencies"), ("program", "programs")):
+        setattr(content, field, [facet_for(kind, f.key, settings) for f in getattr(content, field)])
+    content.related = []
 
 
 def remember_generator(generator):

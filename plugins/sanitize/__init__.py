@@ -141,6 +141,8 @@ def _plain(value):
 def sanitize_content(content) -> None:
     if isinstance(content, Static) or not isinstance(getattr(content, "_content", None), str):
         return
+    if content.__dict__.get("_sanitized") == POLICY_DIGEST:
+        return  # a content object Pelican kept from an earlier build
     content._content = cleaned(content._content)
     formatted = _formatted(content.settings)
     meta = content.metadata
@@ -169,6 +171,7 @@ def sanitize_content(content) -> None:
             content._summary = value
         elif key not in ("date", "modified") and hasattr(content, key):
             setattr(content, key, value)
+    content._sanitized = POLICY_DIGEST
 
 
 def _recheck(content) -> None:
