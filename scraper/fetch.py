@@ -207,7 +207,7 @@ class Fetcher:
                  max_backoff: float = 30.0, connect_timeout: float = 10.0,
                  read_timeout: float = 20.0, total_timeout: float = 60.0,
                  max_bytes: int = MAX_BYTES, max_redirects: int = 5,
-                 respect_robots: bool = True, sleep=time.sleep):
+                 respect_robots: bool = True, sleep=time.sleep, clock=time.monotonic):
         self.cache_dir = Path(cache_dir) if cache_dir is not None else DEFAULT_CACHE_DIR
         self.use_cache = use_cache
         self.allow_loopback = allow_loopback
@@ -220,7 +220,10 @@ class Fetcher:
         self.max_bytes = max_bytes
         self.max_redirects = max_redirects
         self.respect_robots = respect_robots
+        # The rate limit reads this clock and waits with `sleep` (both can be
+        # replaced together in tests).
         self._sleep = sleep
+        self._clock = clock
         self._transport = httpx.HTTPTransport(retries=0)
         self._timeout = httpx.Timeout(connect=connect_timeout, read=read_timeout,
                                       write=read_timeout, pool=connect_timeout)
@@ -347,7 +350,7 @@ class Fetcher:
                 delay = rp.crawl_delay(ROBOTS_AGENT)
                 if delay:
                     interval = max(interval, min(float(delay), self.max_backoff))
-            now = time.monotonic()
+            now = self._clock()
             start = max(now, _last_request.get(host_key, 0.0) + interval)
             _last_request[host_key] = start
         if start > now:

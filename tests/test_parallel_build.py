@@ -2,12 +2,13 @@
 exactly what a one-process build writes."""
 from __future__ import annotations
 
+import os
 import sys
 
 import pytest
 
 from support import ROOT, build_site
-from thaireports.parallel import fork_map
+from thaireports.parallel import ForkStream, fork_map
 
 sys.path.insert(0, str(ROOT / "benchmarks"))
 import corpus  # noqa: E402
@@ -29,6 +30,44 @@ def test_fork_map_raises_the_workers_error():
 
     with pytest.raises(ValueError, match="report 77"):
         fork_map(boom, list(range(200)), workers=2, min_items=1)
+
+
+def test_fork_stream_gives_every_result_while_the_caller_works():
+    items = list(range(500))
+    stream = ForkStream(lambda x: str(x * x).encode() if x % 7 else None, items, workers=2)
+    try:
+        got = [stream.get(i, missing="gone") for i in items]
+    finally:
+        stream.close()
+    assert got == [str(x * x).encode() if x % 7 else None for x in items]
+
+
+def test_fork_stream_reports_what_a_dead_worker_never_wrote(tmp_path):
+    def read(x):
+        if x == 301:
+            os._exit(3)  # the worker dies (odd items are worker 1's)
+        return b"%d" % x
+
+    stream = ForkStream(read, list(range(400)), workers=2)
+    try:
+        got = {i: stream.get(i, missing="gone") for i in range(400)}
+    finally:
+        stream.close()
+    assert all(got[i] == b"%d" % i for i in range(0, 400, 2))
+    assert all(got[i] == b"%d" % i for i in range(1, 301, 2))
+    assert all(got[i] == "gone" for i in range(301, 400, 2))
+
+
+def test_fork_stream_close_stops_the_workers_and_removes_their_files():
+    import time
+
+    stream = ForkStream(lambda x: time.sleep(0.05) or b"x", list(range(1000)), workers=2)
+    folder, pids = stream._dir, list(stream._pids)
+    stream.close()
+    assert not os.path.exists(folder)
+    for pid in pids:
+        with pytest.raises(ChildProcessError):
+            os.waitpid(pid, os.WNOHANG)
 
 
 @pytest.fixture(scope="module")

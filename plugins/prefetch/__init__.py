@@ -1,13 +1,14 @@
 """Read the report files on every core before Pelican asks for them.
 
 Pelican reads and converts the Markdown of each report one after the other.
-At `article_generator_init` this plugin has worker processes (forked: they
-share the parent's readers and settings) run the very same reader on every
-report that Pelican's own reader cache does not already hold; Pelican then
-gets each result from its reader instead of converting the file again.
-Everything after reading (metadata defaults, content objects, signals) stays
-in Pelican's hands, in order. A file a worker could not read is left to
-Pelican, so its error is reported the usual way.
+At `article_generator_init` this plugin starts worker processes (forked:
+they share the parent's readers and settings) that run the very same reader
+on every report Pelican's caches do not already hold, in the order Pelican
+will ask for them, and returns at once: validation and Pelican's own work
+on each report (metadata defaults, content objects, signals) go on in this
+process, in order, while they read. Pelican gets each result from its
+reader instead of converting the file again. A file a worker could not read
+is left to Pelican, so its error is reported the usual way.
 
 This plugin also has Pelican keep whole content objects between builds
 (CONTENT_CACHING_LAYER = "generator"; KEEP_CONTENT_OBJECTS = False turns it
@@ -32,11 +33,11 @@ ask about ten times per report). Once every report's status is final
 Pelican's own `override_url` / `override_save_as` attributes."""
 from __future__ import annotations
 
+import atexit
 import hashlib
 import logging
 import os
 import pickle
-import time
 from pathlib import Path
 
 import pelican
@@ -47,7 +48,7 @@ from pelican.readers import MarkdownReader
 from pelican.utils import pelican_open
 
 from thaireports.codeversion import code_digest, settings_digest
-from thaireports.parallel import fork_map, workers_setting
+from thaireports.parallel import ForkStream, workers_setting
 from thaireports.reportfile import atomic_write
 
 log = logging.getLogger(__name__)
@@ -63,16 +64,46 @@ PAGE_GROUPS = ("pages", "translations", "hidden_pages", "hidden_translations", "
                "draft_translations")
 
 
-def _prefetching(reader, results: dict):
-    """A copy of `reader` that answers from `results` first. It keeps the
-    reader's class name, which Pelican stores as the `reader` metadata."""
+class _Prefetch:
+    """The files handed to worker processes in this build, in the order
+    Pelican will ask for them."""
+
+    def __init__(self, readers, items: list[tuple[str, str]], workers: int):
+        self.readers = readers
+        self.index = {path: i for i, (_, path) in enumerate(items)}
+        self.formats = [fmt for fmt, _ in items]
+        self.workers = workers
+        self.served: dict[str, int] = {}
+        self.stream = ForkStream(lambda item: _read_one(readers.readers[item[0]], item[1]),
+                                 items, workers)
+
+    def take(self, path: str):
+        i = self.index.pop(path, None)
+        if i is None:
+            return None
+        data = self.stream.get(i)
+        if data is None:
+            return None
+        self.served[self.formats[i]] = self.served.get(self.formats[i], 0) + 1
+        return pickle.loads(data)
+
+    def close(self) -> None:
+        self.stream.close()
+        for fmt, n in self.served.items():
+            log.info("prefetch: %d %s files read by %d processes", n, fmt, self.workers)
+
+
+_active: _Prefetch | None = None
+
+
+def _prefetching(reader, source: _Prefetch):
+    """A copy of `reader` that takes what the workers read first. It keeps
+    the reader's class name, which Pelican stores as the `reader` metadata."""
     base = type(reader)
 
     def read(self, path):
-        data = results.pop(path, None)
-        if data is not None:
-            return pickle.loads(data)
-        return base.read(self, path)
+        result = source.take(path)
+        return result if result is not None else base.read(self, path)
 
     cls = type(base.__name__, (base,), {"read": read, "__module__": base.__module__})
     clone = object.__new__(cls)
@@ -88,29 +119,38 @@ def _read_one(reader, path: str) -> bytes | None:
 
 
 def prefetch(generator) -> None:
+    """article_generator_init: start the workers and return at once, so
+    that validation and Pelican's own work on each report run while they
+    read; Pelican then takes each file from them in its own order."""
+    global _active
+    finish_reading()
     settings = generator.settings
     workers = workers_setting(settings)
     if workers < 2:
         return
     readers = generator.readers
-    todo: dict[str, list[str]] = {}
-    for rel in sorted(generator.get_files(settings["ARTICLE_PATHS"],
-                                          exclude=settings.get("ARTICLE_EXCLUDES") or ())):
+    items = []
+    for rel in generator.get_files(settings["ARTICLE_PATHS"],
+                                   exclude=settings.get("ARTICLE_EXCLUDES") or ()):
         path = os.path.abspath(os.path.join(generator.path, rel))
         fmt = os.path.splitext(path)[1][1:]
         if fmt in readers.readers and readers.get_cached_data(path, (None, None))[0] is None \
                 and generator.get_cached_data(rel, None) is None:
-            todo.setdefault(fmt, []).append(path)
-    for fmt, paths in todo.items():
-        if len(paths) < MIN_FILES:
-            continue
-        start = time.perf_counter()
-        reader = readers.readers[fmt]
-        data = fork_map(lambda p, r=reader: _read_one(r, p), paths, workers, min_items=MIN_FILES)
-        results = {p: d for p, d in zip(paths, data) if d is not None}
-        readers.readers[fmt] = _prefetching(reader, results)
-        log.info("prefetch: %d %s files read by %d processes in %.2f s", len(results), fmt,
-                 workers, time.perf_counter() - start)
+            items.append((fmt, path))
+    if len(items) < MIN_FILES:
+        return
+    _active = _Prefetch(readers, items, workers)
+    for fmt in set(_active.formats):
+        readers.readers[fmt] = _prefetching(readers.readers[fmt], _active)
+
+
+def finish_reading(*_) -> None:
+    """Once Pelican has read every report (and when a build stops early):
+    the workers are done or stopped, and their files removed."""
+    global _active
+    if _active is not None:
+        _active.close()
+        _active = None
 
 
 def _reusing_converter(cls):
@@ -203,9 +243,11 @@ def pin_urls(generator) -> None:
 
 
 def register():
+    atexit.register(finish_reading)
     signals.initialized.connect(check_cache)
     signals.readers_init.connect(reuse_converters)
     signals.article_generator_init.connect(prefetch)
+    signals.article_generator_pretaxonomy.connect(finish_reading)
     signals.article_generator_pretaxonomy.connect(adopt_articles)
     signals.article_generator_pretaxonomy.connect(pin_urls)
     signals.page_generator_finalized.connect(adopt_pages)
