@@ -220,3 +220,24 @@ def test_the_build_reports_files_in_equal_pages_out(site, reports):
     out, log = site
     pages = list((out / "reports").glob("*/*/index.html"))
     assert len(pages) == len(reports)
+
+
+def test_category_and_author_lists_are_dropped_only_when_nothing_is_written_from_them():
+    import sys
+    from types import SimpleNamespace
+
+    from support import ROOT
+
+    sys.path.insert(0, str(ROOT / "plugins"))
+    from facets import skip_unwritten_listings
+
+    listing = [("reports", ["r1", "r2"])]
+    off = SimpleNamespace(settings={"CATEGORY_SAVE_AS": "", "AUTHOR_SAVE_AS": ""},
+                          categories=list(listing), authors=list(listing))
+    skip_unwritten_listings(off)
+    assert off.categories == [] and off.authors == []
+    # A feed (or page) that needs them keeps them.
+    feeds = SimpleNamespace(settings={"CATEGORY_SAVE_AS": "", "AUTHOR_FEED_ATOM": "a/{slug}.xml"},
+                            categories=list(listing), authors=list(listing))
+    skip_unwritten_listings(feeds)
+    assert feeds.categories == [] and feeds.authors == listing

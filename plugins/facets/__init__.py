@@ -198,6 +198,22 @@ def remember_generator(generator):
     STATE.article_generator = generator
     if STATE.problems:
         raise report_problems(STATE.problems, "in the reports")
+    skip_unwritten_listings(generator)
+
+
+def skip_unwritten_listings(generator):
+    """No category or author page or feed is written (their settings are
+    empty), yet Pelican still builds a date-sorted list for each one by
+    testing every report against a list: with every report in one category
+    and by one author that is quadratic, ~0.5 s each at 5,000 reports and
+    ~10 s each at 20,000. The generator's own lists only feed those pages and
+    feeds; the context keeps its copy for templates."""
+    settings = generator.settings
+    for name, keys in (("categories", ("CATEGORY_SAVE_AS", "CATEGORY_FEED_ATOM",
+                                       "CATEGORY_FEED_RSS")),
+                       ("authors", ("AUTHOR_SAVE_AS", "AUTHOR_FEED_ATOM", "AUTHOR_FEED_RSS"))):
+        if not any(settings.get(k) for k in keys):
+            setattr(generator, name, [])
 
 
 def remember_written(path, context=None):
