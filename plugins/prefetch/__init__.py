@@ -41,7 +41,6 @@ import pickle
 from pathlib import Path
 
 import pelican
-
 from markdown import Markdown
 from pelican import signals
 from pelican.readers import MarkdownReader
