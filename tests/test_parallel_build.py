@@ -8,28 +8,13 @@ import sys
 import pytest
 
 from support import ROOT, build_site
-from thaireports.parallel import ForkStream, fork_map
+from thaireports.parallel import ForkStream
 
 sys.path.insert(0, str(ROOT / "benchmarks"))
 import corpus  # noqa: E402
 
 pytestmark = pytest.mark.slow
 N = 70  # above the prefetch threshold of 64 files
-
-
-def test_fork_map_keeps_order_and_matches_a_plain_map():
-    items = list(range(300))
-    assert fork_map(lambda x: x * x, items, workers=2, min_items=1) == [x * x for x in items]
-
-
-def test_fork_map_raises_the_workers_error():
-    def boom(x):
-        if x == 77:
-            raise ValueError("report 77 is broken")
-        return x
-
-    with pytest.raises(ValueError, match="report 77"):
-        fork_map(boom, list(range(200)), workers=2, min_items=1)
 
 
 def test_fork_stream_gives_every_result_while_the_caller_works():

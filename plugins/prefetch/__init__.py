@@ -68,7 +68,6 @@ class _Prefetch:
     Pelican will ask for them."""
 
     def __init__(self, readers, items: list[tuple[str, str]], workers: int):
-        self.readers = readers
         self.index = {path: i for i, (_, path) in enumerate(items)}
         self.formats = [fmt for fmt, _ in items]
         self.workers = workers
