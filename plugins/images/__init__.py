@@ -35,6 +35,7 @@ from . import cards
 from .markup import IMG_TAG, img_attrs, picture_html, rewrite_body
 from .process import EXTENSIONS, MIME, SUFFIX, Config, Processed, cache_key, entry_dir, \
     load_cached, process_image
+from thaireports.contentgroups import ARTICLE_GROUPS, PAGE_GROUPS, contents_of
 from thaireports.photos import MAX_PIXELS, MAX_SIDE, BadImage
 from thaireports.reportfile import atomic_write_bytes
 
@@ -351,13 +352,10 @@ def _plain_title(obj) -> str:
 def _contents(generators) -> list:
     objs, seen = [], set()
     for g in generators:
-        for attr in ("articles", "translations", "hidden_articles", "drafts", "drafts_translations",
-                     "pages", "hidden_pages", "draft_pages", "hidden_translations",
-                     "draft_translations"):
-            for obj in getattr(g, attr, None) or []:
-                if id(obj) not in seen:
-                    seen.add(id(obj))
-                    objs.append(obj)
+        for obj in contents_of(g, ARTICLE_GROUPS + PAGE_GROUPS):
+            if id(obj) not in seen:
+                seen.add(id(obj))
+                objs.append(obj)
     return objs
 
 

@@ -47,6 +47,7 @@ from pelican.readers import MarkdownReader
 from pelican.utils import pelican_open
 
 from thaireports.codeversion import code_digest, settings_digest
+from thaireports.contentgroups import ARTICLE_GROUPS, PAGE_GROUPS, contents_of
 from thaireports.parallel import ForkStream, workers_setting
 from thaireports.reportfile import atomic_write
 
@@ -57,10 +58,6 @@ META_PRIORITY = 27  # where markdown.extensions.meta registers its step
 # and the key they were written under.
 CACHE_FILES = ("ArticlesGenerator", "PagesGenerator")
 KEY_FILE = "content-objects.key"
-ARTICLE_GROUPS = ("articles", "translations", "drafts", "drafts_translations",
-                  "hidden_articles", "hidden_translations")
-PAGE_GROUPS = ("pages", "translations", "hidden_pages", "hidden_translations", "draft_pages",
-               "draft_translations")
 
 
 class _Prefetch:
@@ -211,13 +208,12 @@ def _adopt(generator, groups) -> int:
     from now on; the ones it read now already do."""
     context, settings = generator.context, generator.settings
     n = 0
-    for group in groups:
-        for content in getattr(generator, group, ()):
-            if content._context is not context:
-                content._context = context
-                content.settings = settings
-                signals.content_object_init.send(content)
-                n += 1
+    for content in contents_of(generator, groups):
+        if content._context is not context:
+            content._context = context
+            content.settings = settings
+            signals.content_object_init.send(content)
+            n += 1
     return n
 
 
@@ -234,10 +230,9 @@ def adopt_pages(generator) -> None:
 def pin_urls(generator) -> None:
     """Drafts and future-dated reports change status (and so URL) while the
     content object is built: pinning waits until the generator is done."""
-    for group in ARTICLE_GROUPS:
-        for content in getattr(generator, group, ()):
-            content.override_url = content.url
-            content.override_save_as = content.save_as
+    for content in contents_of(generator, ARTICLE_GROUPS):
+        content.override_url = content.url
+        content.override_save_as = content.save_as
 
 
 def register():

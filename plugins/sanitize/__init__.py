@@ -33,6 +33,8 @@ import nh3
 from pelican import signals
 from pelican.contents import Static
 
+from thaireports.contentgroups import ARTICLE_GROUPS, PAGE_GROUPS, contents_of
+
 from . import policy
 from .policy import clean_html, http_url, plain_text
 
@@ -193,16 +195,13 @@ def _recheck(content) -> None:
 
 
 def recheck_articles(generator) -> None:
-    for name in ("articles", "translations", "drafts", "drafts_translations", "hidden_articles"):
-        for article in getattr(generator, name, []) or []:
-            _recheck(article)
+    for article in contents_of(generator, ARTICLE_GROUPS):
+        _recheck(article)
 
 
 def recheck_pages(generator) -> None:
-    for name in ("pages", "translations", "hidden_pages", "hidden_translations", "draft_pages",
-                 "draft_translations"):
-        for page in getattr(generator, name, []) or []:
-            _recheck(page)
+    for page in contents_of(generator, PAGE_GROUPS):
+        _recheck(page)
 
 
 def register():
