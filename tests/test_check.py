@@ -2,6 +2,7 @@
 by file and line in English and Thai, inferred tags listed for review."""
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 
@@ -108,3 +109,25 @@ def test_source_is_a_link_or_a_local_file_label_never_a_bad_link():
     for bad in ("www.example.org", "example.org/news", "javascript:alert(1)", "ftp://x.org/a",
                 "https://x.org/a b"):
         assert source(bad) == (None, None, [3]), bad
+
+
+def test_real_path_agrees_with_realpath_through_linked_folders_and_files(tmp_path):
+    from thaireports.checking import forget_real_paths, real_path
+
+    (tmp_path / "a" / "b").mkdir(parents=True)
+    (tmp_path / "a" / "b" / "x.md").write_text("x", encoding="utf-8")
+    (tmp_path / "link").symlink_to(tmp_path / "a")
+    (tmp_path / "a" / "b" / "y.md").symlink_to(tmp_path / "a" / "b" / "x.md")
+    forget_real_paths()
+    paths = [tmp_path / "link" / "b" / "x.md", tmp_path / "link" / "b" / "y.md",
+             tmp_path / "a" / "b" / "x.md", f"{tmp_path}/link/b/../b/x.md",
+             tmp_path / "link" / "b" / "missing.md", "relative/x.md"]
+    for p in paths:
+        assert real_path(p) == os.path.realpath(p)
+    assert real_path(tmp_path / "link" / "b" / "y.md") == str(tmp_path / "a" / "b" / "x.md")
+    # A folder that becomes a link between two builds.
+    (tmp_path / "link").unlink()
+    (tmp_path / "c").mkdir()
+    (tmp_path / "link").symlink_to(tmp_path / "c")
+    forget_real_paths()
+    assert real_path(tmp_path / "link" / "b" / "x.md") == str(tmp_path / "c" / "b" / "x.md")

@@ -8,7 +8,7 @@ import sys
 import pytest
 
 from support import ROOT, build_site
-from thaireports.parallel import ForkStream
+from thaireports.parallel import ForkStream, SideTasks
 
 sys.path.insert(0, str(ROOT / "benchmarks"))
 import corpus  # noqa: E402
@@ -53,6 +53,57 @@ def test_fork_stream_close_stops_the_workers_and_removes_their_files():
     for pid in pids:
         with pytest.raises(ChildProcessError):
             os.waitpid(pid, os.WNOHANG)
+
+
+def test_side_tasks_run_in_another_process_while_the_caller_goes_on(tmp_path):
+    side = SideTasks()
+    marker = tmp_path / "written"
+    side.add("pid", os.getpid)
+    side.add("file", lambda: marker.write_text("side", encoding="utf-8") or len("side"))
+    side.start(workers=2)
+    assert side.has("pid") and not side.has("other")
+    assert side.result("pid") != os.getpid()
+    assert side.result("file") == 4 and marker.read_text(encoding="utf-8") == "side"
+
+
+def test_side_task_that_fails_there_raises_here_and_its_log_comes_back(caplog):
+    import logging
+
+    log = logging.getLogger("side-test")
+    calls = []
+
+    def task():
+        log.warning("made in %s", "the side process")
+        calls.append(os.getpid())
+        raise ValueError("bad report")
+
+    here = os.getpid()
+    side = SideTasks()
+    side.add("bad", task)
+    side.start(workers=2)
+    with caplog.at_level(logging.WARNING, logger="side-test"):
+        with pytest.raises(ValueError, match="bad report"):
+            side.result("bad")       # failed there, run again here: the error is raised here
+    messages = [r.getMessage() for r in caplog.records]
+    assert messages.count("made in the side process") == 2
+    assert calls == [here]           # the side process's call left no trace here
+
+
+def test_side_tasks_of_a_dead_side_process_run_here():
+    side = SideTasks()
+    side.add("dies", lambda: os._exit(5) if os.getpid() != here else "done here")
+    here = os.getpid()
+    side.start(workers=2)
+    assert side.result("dies") == "done here"
+
+
+def test_side_tasks_run_here_with_one_worker_or_before_start():
+    side = SideTasks()
+    side.add("pid", os.getpid)
+    side.start(workers=1)
+    assert side.result("pid") == os.getpid()
+    side.reset()
+    assert not side.has("pid")
 
 
 @pytest.fixture(scope="module")

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
 from .problems import Problem
@@ -25,6 +26,28 @@ def display_path(path: Path | str) -> str:
     if absolute.startswith(here.rstrip(os.sep) + os.sep):
         return os.path.relpath(absolute, here)
     return str(path)
+
+
+@lru_cache(maxsize=4096)
+def _real_folder(folder: str) -> str:
+    return os.path.realpath(folder)
+
+
+def real_path(path: str | os.PathLike) -> str:
+    """`os.path.realpath(path)`, looking up each folder once: realpath
+    checks every component of every path, and a build asks for the real
+    path of each of thousands of reports in the same few folders. Call
+    `forget_real_paths()` when a new build starts."""
+    path = os.fspath(path)
+    if not os.path.isabs(path) or os.path.normpath(path) != path:
+        return os.path.realpath(path)
+    folder, name = os.path.split(path)
+    full = os.path.join(_real_folder(folder), name)
+    return os.path.realpath(full) if os.path.islink(full) else full
+
+
+def forget_real_paths() -> None:
+    _real_folder.cache_clear()
 
 
 def report_sources(folder: Path | str, exclude: tuple[str, ...] = ()) -> list[Path]:

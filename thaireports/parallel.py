@@ -5,7 +5,10 @@ Workers are forked, so they start with everything the parent has loaded
 results come back."""
 from __future__ import annotations
 
+import gc
+import logging
 import os
+import pickle
 import shutil
 import signal
 import struct
@@ -115,3 +118,127 @@ class ForkStream:
             fh.close()
         self._files = []
         shutil.rmtree(self._dir, ignore_errors=True)
+
+
+class _Held(logging.Handler):
+    """Keeps a side process's log records (as plain text) for the parent."""
+
+    def __init__(self):
+        super().__init__(logging.DEBUG)
+        self.records: list[logging.LogRecord] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        record.msg = record.getMessage()
+        record.args = None
+        if record.exc_info:
+            record.msg += "\n" + "".join(traceback.format_exception(*record.exc_info))
+            record.exc_info = None
+        self.records.append(record)
+
+
+class SideTasks:
+    """Work a build can do beside its pages: it needs the finished content in
+    memory but produces nothing a page shows (the search index, the data
+    files, the social card files). `add` tasks while the content is being
+    finished, `start` forks one process that runs them in order while this
+    one writes pages, `result(name)` gives a task's return value.
+
+    A task whose process failed or died runs again here, so its error is
+    raised where the build can report it. Log records of the side process
+    are passed back and logged here, where Pelican counts warnings and
+    errors (`--fatal`). Until `start`, or with `workers` < 2, tasks run here
+    when their result is asked for."""
+
+    def __init__(self):
+        self._pid: int | None = None
+        self.reset()
+
+    def connect(self) -> None:
+        """For each plugin that uses these: forget the last build's tasks
+        when a build starts (Pelican's autoreload runs many builds in one
+        process; `get_generators` is sent at the start of each)."""
+        from pelican import signals
+
+        signals.get_generators.connect(_new_build, weak=False)
+
+    def reset(self) -> None:
+        if self._pid is not None:   # left by a build that failed
+            self.wait()
+        self._tasks: dict[str, tuple[Callable, tuple]] = {}
+        self._results: dict[str, object] = {}
+        self._pid: int | None = None
+        self._fd: int | None = None
+
+    def add(self, name: str, fn: Callable, *args) -> None:
+        self._tasks[name] = (fn, args)
+
+    def start(self, workers: int = 2) -> None:
+        todo = [n for n in self._tasks if n not in self._results]
+        if self._pid is not None or not todo or workers < 2 or not hasattr(os, "fork"):
+            return
+        # The parent goes on allocating: frozen objects are not touched (and
+        # so not copied) by its collector while the side process shares them.
+        gc.freeze()
+        sys.stdout.flush()
+        sys.stderr.flush()
+        rfd, wfd = os.pipe()
+        pid = os.fork()
+        if pid == 0:  # pragma: no cover - runs in the side process
+            os.close(rfd)
+            gc.disable()
+            held = _Held()
+            root = logging.getLogger()
+            root.handlers[:] = [held]
+            out = {}
+            for n in todo:
+                fn, args = self._tasks[n]
+                try:
+                    out[n] = ("ok", fn(*args))
+                except BaseException:  # noqa: BLE001 - the parent runs it again
+                    out[n] = ("failed", None)
+            try:
+                data = pickle.dumps((out, held.records), protocol=pickle.HIGHEST_PROTOCOL)
+            except Exception:  # noqa: BLE001 - an unpicklable result: the parent redoes all
+                data = pickle.dumps(({}, held.records), protocol=pickle.HIGHEST_PROTOCOL)
+            with os.fdopen(wfd, "wb") as fh:
+                fh.write(data)
+            os._exit(0)
+        os.close(wfd)
+        self._pid, self._fd = pid, rfd
+
+    def wait(self) -> None:
+        """Wait for the side process (the render workers fork after it is
+        done, so no three processes hold copies of the site at once)."""
+        if self._pid is None:
+            return
+        with os.fdopen(self._fd, "rb") as fh:
+            data = fh.read()
+        os.waitpid(self._pid, 0)
+        self._pid = self._fd = None
+        gc.unfreeze()
+        try:
+            out, records = pickle.loads(data)
+        except Exception:  # noqa: BLE001 - died before it could answer
+            out, records = {}, []
+        for record in records:
+            logging.getLogger(record.name).handle(record)
+        for n, (status, value) in out.items():
+            if status == "ok":
+                self._results[n] = value
+
+    def has(self, name: str) -> bool:
+        return name in self._tasks
+
+    def result(self, name: str):
+        self.wait()
+        if name not in self._results:
+            fn, args = self._tasks[name]
+            self._results[name] = fn(*args)
+        return self._results[name]
+
+
+SIDE = SideTasks()
+
+
+def _new_build(_pelican):
+    SIDE.reset()

@@ -11,8 +11,8 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
-import yaml
 
+from . import yamltext
 from .problems import VocabularyError
 
 DEFAULT_PATH = Path(__file__).resolve().parent.parent / "data" / "vocabulary.yaml"
@@ -207,8 +207,8 @@ def parse_vocabulary(data: dict, path: Path | str = "<vocabulary>") -> Vocabular
 def read_vocabulary(path: Path | str) -> Vocabulary:
     path = Path(path)
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except yaml.YAMLError as exc:
+        data = yamltext.load(path.read_text(encoding="utf-8"))
+    except yamltext.YAMLError as exc:
         raise VocabularyError(f"{path}: not valid YAML: {exc}") from None
     return parse_vocabulary(data, path)
 

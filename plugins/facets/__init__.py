@@ -23,7 +23,7 @@ from pelican import readers, signals
 from pelican.contents import Article
 from pelican.urlwrappers import Category
 
-from thaireports.checking import check_file, check_tree, display_path
+from thaireports.checking import check_file, check_tree, display_path, forget_real_paths, real_path
 from thaireports.problems import Problem
 from thaireports.thaidates import format_be_range
 from thaireports.validation import as_date, infer_facets, parse_date
@@ -108,6 +108,7 @@ def validate_all(generator):
     Pelican traceback or a silently skipped file."""
     global STATE
     STATE = _State()
+    forget_real_paths()
     settings = generator.settings
     folders = [os.path.join(generator.path, p) for p in settings["ARTICLE_PATHS"]]
 
@@ -117,7 +118,7 @@ def validate_all(generator):
         kept = generator.get_cached_data(os.path.relpath(path, generator.path), None)
         seen = getattr(kept, "_facets_check", None)
         if seen is not None:
-            STATE.kept.add(os.path.realpath(path))
+            STATE.kept.add(real_path(path))
         return seen
 
     result = check_tree(folders, exclude=tuple(settings.get("ARTICLE_EXCLUDES") or ()),
@@ -137,7 +138,7 @@ def content_init(content):
     by FacetsGenerator once every report is read."""
     if not isinstance(content, Article):
         return
-    path = STATE.real[content.source_path] = os.path.realpath(content.source_path)
+    path = STATE.real[content.source_path] = real_path(content.source_path)
     checked = STATE.checked.get(path)
     if checked is None and path in STATE.kept:
         _attach(content)
@@ -231,15 +232,15 @@ def count_pages(pelican):
     settings = pelican.settings
 
     def real(p):
-        return STATE.real.get(p) or os.path.realpath(p)
+        return STATE.real.get(p) or real_path(p)
 
     unpublished = set()
     if not settings.get("DRAFT_SAVE_AS"):
         unpublished |= {real(a.source_path) for a in gen.drafts + gen.drafts_translations}
-    expected = [p for p in STATE.sources if not unpublished or os.path.realpath(p) not in unpublished]
+    expected = [p for p in STATE.sources if not unpublished or real_path(p) not in unpublished]
     written = {real(p) for p in STATE.written}
     # Sources are listed below the real reports folder: most need no lookup.
-    lost = [p for p in expected if str(p) not in written and os.path.realpath(p) not in written]
+    lost = [p for p in expected if str(p) not in written and real_path(p) not in written]
     logger.info("facets: %d report files, %d report pages written", len(STATE.sources), len(written))
     if lost:
         problems = [Problem(

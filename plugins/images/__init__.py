@@ -36,6 +36,7 @@ from .markup import IMG_TAG, img_attrs, picture_html, rewrite_body
 from .process import EXTENSIONS, MIME, SUFFIX, Config, Processed, cache_key, entry_dir, \
     load_cached, process_image
 from thaireports.contentgroups import ARTICLE_GROUPS, PAGE_GROUPS, contents_of
+from thaireports.parallel import SIDE
 from thaireports.photos import MAX_PIXELS, MAX_SIDE, BadImage
 from thaireports.reportfile import atomic_write_bytes
 
@@ -463,11 +464,30 @@ def build_images(generators) -> None:
             _with_page_root(obj)
 
     _hide_originals(generators, run, published)
-    if _setting(settings, "IMAGES_SOCIAL_CARDS"):
-        photos_done = time.perf_counter()
-        build_cards(generators, run, objs)
-        run.stats["cards_seconds"] = round(time.perf_counter() - photos_done, 2)
     run.stats["seconds"] = round(time.perf_counter() - started, 2)
+    if _setting(settings, "IMAGES_SOCIAL_CARDS"):
+        wanted = attach_cards(generators, run, objs)
+        SIDE.add("cards", _finish_cards, run, wanted)
+    else:
+        _finish(run)
+
+
+def _finish_cards(run: _Run, wanted: list) -> None:
+    """Make and publish the cards (beside the page writing: see SideTasks)."""
+    started = time.perf_counter()
+    build_cards(run, wanted)
+    run.stats["cards_seconds"] = round(time.perf_counter() - started, 2)
+    run.stats["seconds"] = round(run.stats["seconds"] + run.stats["cards_seconds"], 2)
+    _finish(run)
+
+
+def finish_cards(pelican) -> None:
+    """finalized: the cards are published before the build ends."""
+    if SIDE.has("cards"):
+        SIDE.result("cards")
+
+
+def _finish(run: _Run) -> None:
     run.save_stats()
     s = run.stats
     logger.info("Images: %d processed, %d from cache, %d skipped; cards: %d rendered, %d from cache; "
@@ -553,7 +573,31 @@ def _absolute(settings, rel: str) -> str:
     return f"{settings.get('SITEURL', '')}/{rel}"
 
 
-def build_cards(generators, run: _Run, objs) -> int:
+def attach_cards(generators, run: _Run, objs) -> list:
+    """Give each report its card's URL (named by the report's slug, so it is
+    known before the card is made) and return what build_cards makes."""
+    settings = run.settings
+    default = cards.CardText(headline=settings.get("SITESUBTITLE") or settings.get("SITENAME", ""),
+                             places=settings.get("SITENAME_EN", ""), date="",
+                             site=settings.get("SITENAME", ""))
+    wanted = [(None, default, f"{run.out_dir}/{CARD_DIR}/{DEFAULT_CARD}")]
+    run_context = generators[0].context
+    run_context["DEFAULT_OG_IMAGE"] = _absolute(settings, wanted[0][2])
+    run_context["DEFAULT_OG_IMAGE_WIDTH"] = cards.WIDTH
+    run_context["DEFAULT_OG_IMAGE_HEIGHT"] = cards.HEIGHT
+    for obj in objs:
+        if isinstance(obj, Article):
+            rel = f"{run.out_dir}/{CARD_DIR}/{obj.slug}.png"
+            wanted.append((obj, None, rel))
+            obj.og_image = _absolute(settings, rel)
+            obj.og_image_width = cards.WIDTH
+            obj.og_image_height = cards.HEIGHT
+            obj.og_image_alt = _plain_title(obj)
+    return wanted
+
+
+def build_cards(run: _Run, wanted: list) -> int:
+    """Draw the cards not in the cache yet and publish every card."""
     settings = run.settings
     font_dir = Path(_setting(settings, "IMAGES_CARD_FONT_DIR") or Path(settings["THEME"]) / "static" / "fonts")
     bold = str(cards.merged_font(cards.theme_fonts(font_dir, 700), run.cache))
@@ -561,16 +605,10 @@ def build_cards(generators, run: _Run, objs) -> int:
     card_cache = run.cache / CARD_DIR
     fonts = (Path(bold).name, Path(regular).name)
     jobs, targets = [], []
-    default = cards.CardText(headline=settings.get("SITESUBTITLE") or settings.get("SITENAME", ""),
-                             places=settings.get("SITENAME_EN", ""), date="",
-                             site=settings.get("SITENAME", ""))
-    wanted = [(None, default, f"{run.out_dir}/{CARD_DIR}/{DEFAULT_CARD}")]
-    for obj in objs:
-        if isinstance(obj, Article):
-            wanted.append((obj, card_text(obj, settings), f"{run.out_dir}/{CARD_DIR}/{obj.slug}.png"))
     for obj, text, rel in wanted:
+        text = text or card_text(obj, settings)
         target = card_cache / f"{text.digest(fonts)}.png"
-        targets.append((obj, target, rel, text))
+        targets.append((target, rel))
         if target.is_file():
             run.stats["cards_cached"] += 1
         else:
@@ -579,21 +617,12 @@ def build_cards(generators, run: _Run, objs) -> int:
         cards.words("ก")      # load the tokenizer's dictionary once, before workers fork
     run.map(cards.card_job, jobs)
     run.stats["cards_rendered"] += len(jobs)
-    for obj, target, rel, text in targets:
+    for target, rel in targets:
         run.publish(target, rel)
-        url = _absolute(settings, rel)
-        if obj is None:
-            run_context = generators[0].context
-            run_context["DEFAULT_OG_IMAGE"] = url
-            run_context["DEFAULT_OG_IMAGE_WIDTH"] = cards.WIDTH
-            run_context["DEFAULT_OG_IMAGE_HEIGHT"] = cards.HEIGHT
-        else:
-            obj.og_image = url
-            obj.og_image_width = cards.WIDTH
-            obj.og_image_height = cards.HEIGHT
-            obj.og_image_alt = text.headline
     return len(jobs)
 
 
 def register():
+    SIDE.connect()
     signals.all_generators_finalized.connect(build_images)
+    signals.finalized.connect(finish_cards)

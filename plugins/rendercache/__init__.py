@@ -54,7 +54,7 @@ from pelican.utils import get_relative_path, path_to_url, sanitised_join
 from pelican.writers import Writer
 
 from thaireports.codeversion import code_digest
-from thaireports.parallel import workers_setting
+from thaireports.parallel import SIDE, workers_setting
 
 log = logging.getLogger(__name__)
 
@@ -447,6 +447,8 @@ class RenderCacheMixin(Writer):
         if len(jobs) < self._parallel_min or workers < 2:
             self._merge(self._process(jobs))
             return
+        # Not three processes with a copy of the site at once.
+        SIDE.wait()
         # The children only read the site; freezing keeps the collector from
         # touching (and so copying) every object in each of them.
         gc.collect()
@@ -564,6 +566,9 @@ def take_over_writers(pelican_obj):
 
 
 def get_writer(pelican_obj):
+    # Content is final now: other plugins' side tasks (search index, data
+    # files, card files) run beside the page writing from here on.
+    SIDE.start(workers_setting(pelican_obj.settings))
     base = Writer
     for receiver in _other_writers:
         offered = receiver(pelican_obj)

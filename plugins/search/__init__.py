@@ -17,6 +17,7 @@ from pathlib import Path
 from pelican import signals
 
 from thaireports import thaitext
+from thaireports.parallel import SIDE
 from thaireports.thaitext import search_form
 from thaireports.reportfile import split_list
 from thaireports.thaidates import format_be
@@ -67,6 +68,7 @@ def facet_keys(article, kind: str) -> list[str]:
 
 def article_generator_finalized(generator):
     _articles[:] = list(generator.articles)
+    SIDE.add("search", _write_site_index, generator.output_path, generator.settings)
     vocab = load_vocabulary()
     browse = {}
     for kind in KINDS:
@@ -265,16 +267,26 @@ def _patch_index(store: IndexStore, pairs, digests, labels, inputs: str) -> int 
     return store.finish(inputs, total=total, shards=count)
 
 
-def finalized(pelican):
+def _write_site_index(output_path, settings) -> None:
+    """The site's index, written beside the pages (see SideTasks): it is
+    made from the reports alone, read when every plugin has finished them."""
     start = time.perf_counter()
-    cache = pelican.settings.get("CACHE_PATH")
-    size, how = write_index(pelican.output_path, pelican.settings["SEARCH_INDEX_DIR"], _articles,
+    cache = settings.get("CACHE_PATH")
+    size, how = write_index(output_path, settings["SEARCH_INDEX_DIR"], _articles,
                             Path(cache) / "search" if cache else None)
     log.info("search: indexed %d reports (%.1f kB) in %.2f s (%s)", len(_articles), size / 1024,
              time.perf_counter() - start, how)
 
 
+def finalized(pelican):
+    if SIDE.has("search"):
+        SIDE.result("search")
+    else:
+        _write_site_index(pelican.output_path, pelican.settings)
+
+
 def register():
+    SIDE.connect()
     signals.initialized.connect(initialized)
     signals.article_generator_finalized.connect(article_generator_finalized)
     signals.finalized.connect(finalized)

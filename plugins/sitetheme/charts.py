@@ -12,9 +12,9 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-import yaml
 from jinja2 import pass_context
 
+from thaireports import yamltext
 from thaireports.reportfile import split_list
 from thaireports.vocabulary import load_vocabulary
 
@@ -34,7 +34,7 @@ class GridError(ValueError):
 def load_grid(path: str) -> dict[str, tuple[int, int]]:
     """slug → (column, row), checked against the vocabulary: every province
     placed once, no unknown slug, no two on one square."""
-    raw = yaml.safe_load(Path(path).read_text(encoding="utf-8")) or {}
+    raw = yamltext.load(Path(path).read_text(encoding="utf-8")) or {}
     provinces = load_vocabulary().provinces
     unknown = sorted(set(raw) - set(provinces))
     missing = sorted(set(provinces) - set(raw))

@@ -12,10 +12,10 @@ import posixpath
 from functools import lru_cache
 from pathlib import Path
 
-import yaml
 from jinja2 import pass_context
 from pelican.writers import Writer
 
+from thaireports import yamltext
 from thaireports.thaidates import format_be_range
 
 from .memo import card as cached_card
@@ -37,13 +37,13 @@ class CatalogueError(ValueError):
 def load_catalogue(path: str) -> dict[str, dict[str, str]]:
     """`messages.yaml`: key → {th: ..., en: ...}; both languages required."""
     text = Path(path).read_text(encoding="utf-8")
-    data = yaml.safe_load(text)
+    data = yamltext.load(text)
     if not isinstance(data, dict):
         raise CatalogueError(f"{path}: expected a mapping of message keys")
     # YAML keeps the last of two equal keys silently; a second definition
     # would change a text somewhere else on the site.
     seen = set()
-    for key_node, _value in yaml.compose(text).value:
+    for key_node, _value in yamltext.compose(text).value:
         if key_node.value in seen:
             raise CatalogueError(f"{path}:{key_node.start_mark.line + 1}: message {key_node.value!r} "
                                  f"is defined twice; keep one")
