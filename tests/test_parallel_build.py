@@ -80,8 +80,9 @@ def test_side_task_that_fails_there_raises_here_and_its_log_comes_back(caplog):
     here = os.getpid()
     side = SideTasks()
     side.add("bad", task)
-    side.start(workers=2)
+    # The level is set before the fork: the side process logs with it.
     with caplog.at_level(logging.WARNING, logger="side-test"):
+        side.start(workers=2)
         with pytest.raises(ValueError, match="bad report"):
             side.result("bad")       # failed there, run again here: the error is raised here
     messages = [r.getMessage() for r in caplog.records]

@@ -198,11 +198,10 @@ class SideTasks:
                     out[n] = ("failed", None)
             try:
                 data = pickle.dumps((out, held.records), protocol=pickle.HIGHEST_PROTOCOL)
-            except Exception:  # noqa: BLE001 - an unpicklable result: the parent redoes all
-                data = pickle.dumps(({}, held.records), protocol=pickle.HIGHEST_PROTOCOL)
-            with os.fdopen(wfd, "wb") as fh:
-                fh.write(data)
-            os._exit(0)
+                with os.fdopen(wfd, "wb") as fh:
+                    fh.write(data)
+            finally:  # an unpicklable result: the parent redoes every task
+                os._exit(0)
         os.close(wfd)
         self._pid, self._fd = pid, rfd
 
