@@ -166,7 +166,6 @@ class SideTasks:
             self.wait()
         self._tasks: dict[str, tuple[Callable, tuple]] = {}
         self._results: dict[str, object] = {}
-        self._pid: int | None = None
         self._fd: int | None = None
 
     def add(self, name: str, fn: Callable, *args) -> None:
@@ -228,7 +227,11 @@ class SideTasks:
     def has(self, name: str) -> bool:
         return name in self._tasks
 
-    def result(self, name: str):
+    def result(self, name: str, otherwise: Callable | None = None):
+        """Task `name`'s return value, run here if the side process did not
+        give it; `otherwise()` (or None) when this build added no such task."""
+        if name not in self._tasks:
+            return otherwise() if otherwise is not None else None
         self.wait()
         if name not in self._results:
             fn, args = self._tasks[name]

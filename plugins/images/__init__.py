@@ -483,8 +483,7 @@ def _finish_cards(run: _Run, wanted: list) -> None:
 
 def finish_cards(pelican) -> None:
     """finalized: the cards are published before the build ends."""
-    if SIDE.has("cards"):
-        SIDE.result("cards")
+    SIDE.result("cards")
 
 
 def _finish(run: _Run) -> None:

@@ -151,10 +151,7 @@ def write_exports(pelican):
     settings = pelican.settings
     siteurl = settings.get("SITEURL", "")
     out = pelican.output_path
-    if SIDE.has("data"):
-        SIDE.result("data")
-    else:
-        write_data(settings, out)
+    SIDE.result("data", lambda: write_data(settings, out))
     # The sitemap lists the pages written, known only now.
     if settings.get("SITEMAP_SAVE_AS"):
         entries = [(absolute_url(siteurl, url), lastmod) for url, lastmod in STATE.pages.items()]

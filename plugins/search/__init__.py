@@ -279,10 +279,7 @@ def _write_site_index(output_path, settings) -> None:
 
 
 def finalized(pelican):
-    if SIDE.has("search"):
-        SIDE.result("search")
-    else:
-        _write_site_index(pelican.output_path, pelican.settings)
+    SIDE.result("search", lambda: _write_site_index(pelican.output_path, pelican.settings))
 
 
 def register():
