@@ -18,6 +18,12 @@ minutes apart on the same, shared machine):
 5. one report is edited, then vanilla and ours each rebuild with their
    caches warm ("rebuild").
 
+Outputs and caches of an earlier run are moved aside into WORK/trash, which
+is emptied when the benchmark ends, not deleted right before a build: ext4
+skips recently freed inodes when it allocates new ones, so a build that
+follows the deletion of ~25,000 files paid for it in system time (5-20 s,
+varying 4x between identical runs), more so the build that creates more files.
+
 Times are wall-clock seconds; tables show medians over the runs. Peak memory
 is the largest sum of PSS (proportional set size) over the build's process
 tree: our build forks worker processes that share the parent's memory, and
@@ -80,6 +86,25 @@ def pelican(content: Path, output: Path, cache: Path, settings: Path, *, fatal: 
     return run
 
 
+class Trash:
+    """Folders to delete once nothing is timed any more (see the module
+    docstring): `clear(path)` moves `path` out of the way at once."""
+
+    def __init__(self, work: Path):
+        self.folder = work / "trash"
+        self._n = 0
+
+    def clear(self, path: Path) -> None:
+        if not path.exists():
+            return
+        self.folder.mkdir(parents=True, exist_ok=True)
+        self._n += 1
+        path.rename(self.folder / f"{os.getpid()}-{self._n}-{path.name}")
+
+    def empty(self) -> None:
+        shutil.rmtree(self.folder, ignore_errors=True)
+
+
 def drop_pelican_cache(cache: Path) -> None:
     """Pelican names its cache files <Generator> (content objects) or
     <Generator>-Readers (what the readers returned); our plugins keep theirs
@@ -100,7 +125,7 @@ def edit_one(paths: list[Path], k: int) -> tuple[Path, str]:
 
 
 def bench_size(n: int, runs: int, work: Path, *, vanilla: bool, settings: Path,
-               index_dir: str, log) -> dict:
+               index_dir: str, log, trash: Trash) -> dict:
     content = work / f"corpus-{n}"
     t = time.perf_counter()
     paths = corpus.generate(n, content)
@@ -120,15 +145,15 @@ def bench_size(n: int, runs: int, work: Path, *, vanilla: bool, settings: Path,
 
     for r in range(runs):
         if vanilla:
-            shutil.rmtree(v_out, ignore_errors=True)
-            shutil.rmtree(v_cache, ignore_errors=True)
+            trash.clear(v_out)
+            trash.clear(v_cache)
             step("vanilla", "vanilla", v_out, v_cache, vanilla_settings, r)
 
-        shutil.rmtree(o_out, ignore_errors=True)
-        shutil.rmtree(o_cache, ignore_errors=True)
+        trash.clear(o_out)
+        trash.clear(o_cache)
         step("cold", "ours cold", o_out, o_cache, settings, r)
 
-        shutil.rmtree(o_out, ignore_errors=True)
+        trash.clear(o_out)
         drop_pelican_cache(o_cache)
         step("full", "ours full (derived caches warm)", o_out, o_cache, settings, r)
         step("noop", "ours, nothing changed", o_out, o_cache, settings, r)
@@ -218,12 +243,17 @@ def main(argv: list[str] | None = None) -> int:
         print(msg, file=sys.stderr, flush=True)
 
     results = []
-    for n in sizes:
-        runs = args.runs if n < 10_000 else args.large_runs
-        results.append(bench_size(n, runs, args.work, vanilla=not args.no_vanilla,
-                                  settings=src / args.settings, index_dir=args.index_dir,
-                                  log=log))
-        print(report(results[-1:]), flush=True)
+    trash = Trash(args.work)
+    trash.empty()   # left by a benchmark that was stopped
+    try:
+        for n in sizes:
+            runs = args.runs if n < 10_000 else args.large_runs
+            results.append(bench_size(n, runs, args.work, vanilla=not args.no_vanilla,
+                                      settings=src / args.settings, index_dir=args.index_dir,
+                                      log=log, trash=trash))
+            print(report(results[-1:]), flush=True)
+    finally:
+        trash.empty()
     if len(results) > 1:
         print("All sizes\n")
         print(report(results))

@@ -100,3 +100,23 @@ def test_refuses_to_write_into_content(capsys):
         corpus.main(["3", str(ROOT / "content" / "synthetic")])
     assert "content/" in capsys.readouterr().err
     assert not (ROOT / "content" / "synthetic").exists()
+
+
+def test_build_benchmark_moves_old_outputs_aside_and_deletes_them_at_the_end(tmp_path):
+    import build
+
+    trash = build.Trash(tmp_path)
+    site = tmp_path / "site-5-ours"
+    (site / "reports").mkdir(parents=True)
+    (site / "reports" / "index.html").write_text("old", encoding="utf-8")
+    trash.clear(site)
+    trash.clear(tmp_path / "never-built")   # nothing there: nothing to do
+    assert not site.exists()
+    kept = list(trash.folder.iterdir())
+    assert [p.name.endswith("site-5-ours") for p in kept] == [True]
+    assert (kept[0] / "reports" / "index.html").read_text(encoding="utf-8") == "old"
+    site.mkdir()                             # the next build's output
+    trash.clear(site)
+    assert len(list(trash.folder.iterdir())) == 2
+    trash.empty()
+    assert not trash.folder.exists()

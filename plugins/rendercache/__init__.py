@@ -450,8 +450,9 @@ class RenderCacheMixin(Writer):
         # Not three processes with a copy of the site at once.
         SIDE.wait()
         # The children only read the site; freezing keeps the collector from
-        # touching (and so copying) every object in each of them.
-        gc.collect()
+        # touching (and so copying) every object in each of them. No
+        # collection first: it found next to nothing to free here and took
+        # 0.2-0.3 s of the build process's time.
         gc.freeze()
         children = {}
         try:
