@@ -61,8 +61,9 @@ def test_side_tasks_run_in_another_process_while_the_caller_goes_on(tmp_path):
     side.add("pid", os.getpid)
     side.add("file", lambda: marker.write_text("side", encoding="utf-8") or len("side"))
     side.start(workers=2)
-    assert side.has("pid") and not side.has("other")
-    assert side.result("pid") != os.getpid()
+    assert side.result("other", lambda: "not added") == "not added"
+    pid = side.result("pid", lambda: "not added")
+    assert isinstance(pid, int) and pid != os.getpid()
     assert side.result("file") == 4 and marker.read_text(encoding="utf-8") == "side"
 
 
@@ -105,7 +106,7 @@ def test_side_tasks_run_here_with_one_worker_or_before_start():
     side.start(workers=1)
     assert side.result("pid") == os.getpid()
     side.reset()
-    assert not side.has("pid")
+    assert side.result("pid", lambda: "forgotten") == "forgotten"
 
 
 @pytest.fixture(scope="module")

@@ -224,9 +224,6 @@ class SideTasks:
             if status == "ok":
                 self._results[n] = value
 
-    def has(self, name: str) -> bool:
-        return name in self._tasks
-
     def result(self, name: str, otherwise: Callable | None = None):
         """Task `name`'s return value, run here if the side process did not
         give it; `otherwise()` (or None) when this build added no such task."""
