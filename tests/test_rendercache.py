@@ -10,6 +10,7 @@ from support import ROOT, build_site
 from thaireports.reportfile import parse_report, render_report
 
 sys.path.insert(0, str(ROOT / "benchmarks"))
+sys.path.insert(0, str(ROOT / "plugins"))
 import corpus  # noqa: E402
 
 pytestmark = pytest.mark.slow
@@ -79,3 +80,85 @@ def test_incremental_output_equals_a_fresh_build(sites):
     differ = [k for k in out if out[k].read_bytes() != fresh[k].read_bytes()]
     assert not differ, differ[:10]
 
+
+
+class _Report:
+    def __init__(self, n):
+        self.n = n
+
+
+def _counting_fingerprints():
+    import hashlib
+
+    from rendercache import Fingerprints
+
+    class Counting(Fingerprints):
+        calls = 0
+
+        def own(self, content):
+            fp = content.__dict__.get("_rc_fp")
+            if fp is None:
+                type(self).calls += 1
+                fp = content.__dict__["_rc_fp"] = hashlib.sha256(b"%d" % content.n).digest()
+            return fp
+
+    return Counting
+
+
+def _exchange(workers, child_body):
+    """Fork workers-1 children that run child_body(fp, contents, w, link) and
+    exit with its return value; the parent exchanges as the build does."""
+    import os
+
+    from rendercache import _Link
+
+    counting = _counting_fingerprints()
+    contents = [_Report(i) for i in range(1001)]
+    links, pids = {}, []
+    for w in range(1, workers):
+        links[w] = _Link()
+        pid = os.fork()
+        if pid == 0:  # pragma: no cover - child
+            for other, link in links.items():
+                if other != w:
+                    link.close()
+            try:
+                os._exit(child_body(counting(), contents, w, workers, links[w].keep("worker")))
+            finally:
+                os._exit(99)
+        links[w].keep("parent")
+        pids.append(pid)
+    fp = counting()
+    fp.exchange_parent(contents, workers, links)
+    codes = [os.waitstatus_to_exitcode(os.waitpid(pid, 0)[1]) for pid in pids]
+    return fp, contents, codes
+
+
+def test_render_workers_fingerprint_a_share_each_and_swap_digests():
+    import hashlib
+
+    def child(fp, contents, w, workers, link):
+        fp.exchange_child(contents, w, workers, link)
+        share = len(contents[w::workers])
+        complete = all(c.__dict__.get("_rc_fp") == hashlib.sha256(b"%d" % c.n).digest()
+                       for c in contents)
+        return 0 if complete and type(fp).calls == share else 1
+
+    fp, contents, codes = _exchange(3, child)
+    assert codes == [0, 0]
+    assert type(fp).calls == len(contents[0::3])
+    assert [c._rc_fp for c in contents] == [hashlib.sha256(b"%d" % i).digest()
+                                            for i in range(len(contents))]
+
+
+def test_a_render_worker_that_dies_before_its_digests_costs_no_report():
+    import hashlib
+    import os
+
+    def child(fp, contents, w, workers, link):
+        os._exit(7)
+
+    fp, contents, codes = _exchange(2, child)
+    assert codes == [7]
+    assert type(fp).calls == len(contents)
+    assert all(c._rc_fp == hashlib.sha256(b"%d" % c.n).digest() for c in contents)
