@@ -168,3 +168,25 @@ def test_numpy_postings_equal_the_plain_python_ones(monkeypatch, tmp_path):
     assert {g: decode_set(c) for g, c in got.items()} == dict(expected)
     assert got == {g: encode_set(ids, len(texts)) for g, ids in expected.items()}
     assert list(tmp_path.iterdir()) == []                     # spill files removed
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.integers(min_value=1, max_value=400).flatmap(lambda n: st.tuples(
+    st.just(n),
+    st.lists(st.tuples(st.sets(st.integers(0, n - 1)), st.lists(st.integers(0, n - 1)),
+                       st.lists(st.integers(0, n - 1))), min_size=1, max_size=12))))
+def test_small_patches_in_python_equal_the_numpy_patch(case):
+    """One edited report patches its n-grams without numpy; a big change
+    goes through numpy: both give the strings a fresh build writes."""
+    from plugins.search.indexer import _new_codes_numpy, _new_codes_python
+
+    n, rows = case
+    grams = [f"g{k}" for k in range(len(rows))]
+    olds = [encode_set(sorted(old), n) if old else None for old, _, _ in rows]
+    changes = {g: (lost, gained) for g, (_, lost, gained) in zip(grams, rows)}
+    expected = []
+    for old, lost, gained in rows:
+        ids = sorted((set(old) - set(lost)) | set(gained))
+        expected.append(encode_set(ids, n) if ids else None)
+    assert _new_codes_python(grams, olds, changes, n) == expected
+    assert _new_codes_numpy(grams, olds, changes, n) == expected

@@ -109,7 +109,7 @@ def encode_set(ids: list[int], n_docs: int) -> str:
 
 
 def decode_set(code: str) -> list[int]:
-    """Inverse of encode_set (used by tests and the benchmark)."""
+    """Inverse of encode_set."""
     if code.startswith("!"):
         bits = base64.b64decode(code[1:])
         return [i * 8 + b for i, byte in enumerate(bits) for b in range(8) if byte >> b & 1]
@@ -528,18 +528,53 @@ def gram_changes(changes: list[tuple[int, str, str]]) -> dict[str, tuple[list[in
     return out
 
 
+# Up to this many changed n-grams (one edited report, typically) are patched
+# in plain Python: importing numpy took longer (~0.15 s) than the patch.
+PYTHON_PATCH_MAX = 256
+
+
 def apply_gram_changes(shards: dict[int, dict[str, str]], count: int,
                        changes: dict[str, tuple[list[int], list[int]]], n: int) -> int:
     """Updates parsed shards in place (`shards` must hold every shard number
     fnv1a(g) % count of the changed n-grams) so they equal the shards
     shard_files would build from the new texts with the same shard count;
     returns the change of shard_files' size measure."""
+    grams = sorted(changes)
+    olds = [shards[fnv1a(g) % count].get(g) for g in grams]
+    new_codes = _new_codes_python if len(grams) <= PYTHON_PATCH_MAX else _new_codes_numpy
+    delta = -sum(len(g) + len(old) + 6 for g, old in zip(grams, olds) if old is not None)
+    touched = set()
+    for g, code in zip(grams, new_codes(grams, olds, changes, n)):
+        s = fnv1a(g) % count
+        touched.add(s)
+        if code is not None:
+            shards[s][g] = code
+            delta += len(g) + len(code) + 6
+        else:
+            shards[s].pop(g, None)
+    for s in touched:                    # shard_files writes n-grams sorted
+        shards[s] = dict(sorted(shards[s].items()))
+    return delta
+
+
+def _new_codes_python(grams, olds, changes, n: int) -> list[str | None]:
+    """Each gram's new document set, encoded (None: no document left)."""
+    out = []
+    for g, old in zip(grams, olds):
+        ids = set(decode_set(old)) if old is not None else set()
+        lost, gained = changes[g]
+        ids.difference_update(lost)
+        ids.update(gained)
+        out.append(encode_set(sorted(ids), n) if ids else None)
+    return out
+
+
+def _new_codes_numpy(grams, olds, changes, n: int) -> list[str | None]:
+    """_new_codes_python for many grams at once."""
     import numpy as np
 
-    grams = sorted(changes)
-    sets, delta = [], 0
-    for g in grams:
-        old = shards[fnv1a(g) % count].get(g)
+    sets = []
+    for g, old in zip(grams, olds):
         ids = decode_ids(old) if old is not None else np.zeros(0, dtype=np.int64)
         lost, gained = changes[g]
         if lost:
@@ -547,23 +582,10 @@ def apply_gram_changes(shards: dict[int, dict[str, str]], count: int,
         if gained:
             ids = np.union1d(ids, np.array(gained, dtype=np.int64))
         sets.append(ids)
-        if old is not None:
-            delta -= len(g) + len(old) + 6
     kept = [k for k, ids in enumerate(sets) if len(ids)]
     codes = dict(zip(kept, encode_groups(np.concatenate([sets[k] for k in kept]),
                                          [len(sets[k]) for k in kept], n))) if kept else {}
-    touched = set()
-    for k, g in enumerate(grams):
-        s = fnv1a(g) % count
-        touched.add(s)
-        if k in codes:
-            shards[s][g] = codes[k]
-            delta += len(g) + len(codes[k]) + 6
-        else:
-            shards[s].pop(g, None)
-    for s in touched:                    # shard_files writes n-grams sorted
-        shards[s] = dict(sorted(shards[s].items()))
-    return delta
+    return [codes.get(k) for k in range(len(grams))]
 
 
 def meta_file(facets_of: list[dict[str, list[str]]], years_of: list[int],
