@@ -54,6 +54,7 @@ from pelican.urlwrappers import URLWrapper
 from pelican.utils import get_relative_path, path_to_url, sanitised_join
 from pelican.writers import Writer
 
+from thaireports import collector
 from thaireports.codeversion import code_digest
 from thaireports.parallel import SIDE, workers_setting
 
@@ -730,19 +731,14 @@ def get_generators(pelican_obj):
 def finalized(pelican_obj):
     while _writers:
         _writers.pop().save()
-
-
-def skip_final_collection() -> None:
-    """At interpreter exit: the build's objects (reports, pages, contexts)
-    are about to go anyway, but Python first runs a full collection over all
-    of them, ~0.4 s at 5,000 reports. Frozen objects are left out of it; they
-    are still freed by reference counting, and files are flushed and closed."""
-    gc.freeze()
+    # The last receiver of the build's last signal (see get_writer).
+    collector.build_finished()
 
 
 def register():
     # Registered after logging's own exit handler, so it runs before it.
-    atexit.register(skip_final_collection)
+    atexit.register(collector.skip_final_collection)
+    signals.get_generators.connect(collector.build_started)
     signals.initialized.connect(take_over_writers)
     signals.get_writer.connect(get_writer)
     signals.get_generators.connect(get_generators)
