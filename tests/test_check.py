@@ -6,6 +6,8 @@ import os
 import subprocess
 import sys
 
+import pytest
+
 from hypothesis import given, settings, strategies as st
 
 from facet_support import BROKEN_CONTENT, FACET_CONTENT, ROOT
@@ -131,3 +133,18 @@ def test_real_path_agrees_with_realpath_through_linked_folders_and_files(tmp_pat
     (tmp_path / "link").symlink_to(tmp_path / "c")
     forget_real_paths()
     assert real_path(tmp_path / "link" / "b" / "x.md") == str(tmp_path / "c" / "b" / "x.md")
+
+
+@pytest.mark.parametrize("path, folder", [
+    ("/srv/site/content/reports/a.md", "/srv/site/content"),
+    ("/srv/site/content/reports/a.md", "/srv/site/content/"),
+    ("/srv/site/content/./reports/a.md", "/srv/site/content"),
+    ("/srv/site/content/../other/a.md", "/srv/site/content"),
+    ("/srv/site/contents/a.md", "/srv/site/content"),
+    ("/srv/elsewhere/a.md", "/srv/site/content"),
+    ("/srv/site/content/reports/a.md", "/srv/site/./content"),
+])
+def test_relative_path_is_relpath(path, folder):
+    from thaireports.checking import relative_path
+
+    assert relative_path(path, folder) == os.path.relpath(path, folder)

@@ -18,13 +18,24 @@ from .vocabulary import Vocabulary, load_vocabulary
 MARKDOWN_SUFFIXES = (".md", ".markdown", ".mkd", ".mdown")
 
 
+def relative_path(path: Path | str, folder: str) -> str:
+    """`os.path.relpath(path, folder)`, by cutting the prefix when `path`
+    is an absolute, normalized path inside `folder` (a build asks this of
+    every report; relpath normalizes and splits both paths each time)."""
+    path = os.fspath(path)
+    prefix = folder.rstrip(os.sep) + os.sep
+    if path.startswith(prefix) and os.path.isabs(folder) and os.path.normpath(path) == path:
+        return path[len(prefix):]
+    return os.path.relpath(path, folder)
+
+
 def display_path(path: Path | str) -> str:
     """A path as the contributor knows it: relative to the current folder
     (the repository root) when inside it, else as given."""
     absolute = os.path.abspath(path)
     here = os.getcwd()
     if absolute.startswith(here.rstrip(os.sep) + os.sep):
-        return os.path.relpath(absolute, here)
+        return relative_path(absolute, here)
     return str(path)
 
 

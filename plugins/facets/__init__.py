@@ -23,7 +23,8 @@ from pelican import readers, signals
 from pelican.contents import Article
 from pelican.urlwrappers import Category
 
-from thaireports.checking import check_file, check_tree, display_path, forget_real_paths, real_path
+from thaireports.checking import (check_file, check_tree, display_path, forget_real_paths, real_path,
+                                  relative_path)
 from thaireports.problems import Problem
 from thaireports.thaidates import format_be_range
 from thaireports.validation import as_date, infer_facets, parse_date
@@ -115,7 +116,7 @@ def validate_all(generator):
     def known(path):
         # A report Pelican kept from an earlier build (same file, same code
         # and settings: see the prefetch plugin) passed this check then.
-        kept = generator.get_cached_data(os.path.relpath(path, generator.path), None)
+        kept = generator.get_cached_data(relative_path(path, generator.path), None)
         seen = getattr(kept, "_facets_check", None)
         if seen is not None:
             STATE.kept.add(real_path(path))

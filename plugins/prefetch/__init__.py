@@ -129,8 +129,9 @@ def prefetch(generator) -> None:
                                    exclude=settings.get("ARTICLE_EXCLUDES") or ()):
         path = os.path.abspath(os.path.join(generator.path, rel))
         fmt = os.path.splitext(path)[1][1:]
-        if fmt in readers.readers and readers.get_cached_data(path, (None, None))[0] is None \
-                and generator.get_cached_data(rel, None) is None:
+        # Kept content objects first: in a rebuild nearly every file is one.
+        if fmt in readers.readers and generator.get_cached_data(rel, None) is None \
+                and readers.get_cached_data(path, (None, None))[0] is None:
             items.append((fmt, path))
     if len(items) < MIN_FILES:
         return
