@@ -126,3 +126,47 @@ def test_a_new_report_reusing_a_kept_reports_slug_is_refused(builds):
     text = " ".join(proc.stdout.split())
     assert "slug '2023-02-14-chiang-rai-5a4383' is already used by" in text
     assert "twin.md" in text
+
+
+def test_a_cache_file_left_half_written_is_dropped_and_the_build_is_complete(tmp_path):
+    """A build killed while Pelican wrote its cache left a truncated pickle;
+    every later build failed with EOFError before it."""
+    content = copy_content(ROOT / "content", tmp_path / "content")
+    out = tmp_path / "out"
+    build_site(content, out)
+    reference = _files(out)
+    cache = tmp_path / "out-cache" / "ArticlesGenerator"
+    data = cache.read_bytes()
+    cache.write_bytes(data[: len(data) // 2])
+    log = build_site(content, out).stdout
+    assert "left incomplete by an earlier build" in " ".join(log.split())
+    assert _files(out) == reference
+    assert cache.read_bytes()[-1:] == b"."
+
+
+def test_pelican_cache_files_are_replaced_whole(tmp_path):
+    """A write that fails half-way leaves the previous cache file as it was
+    and no temporary file behind."""
+    import pickle
+    import sys
+
+    sys.path.insert(0, str(ROOT / "plugins"))
+    from prefetch import _atomic_opener
+
+    path = tmp_path / "ArticlesGenerator"
+    path.write_bytes(pickle.dumps({"kept": 1}))
+    opener = _atomic_opener(open)
+
+    class Unpicklable:
+        def __reduce__(self):
+            raise pickle.PicklingError("no")
+
+    with pytest.raises(pickle.PicklingError):
+        with opener(str(path), "wb") as fh:
+            pickle.dump({"big": b"x" * 100_000, "bad": Unpicklable()}, fh)
+    assert pickle.loads(path.read_bytes()) == {"kept": 1}
+    with opener(str(path), "wb") as fh:
+        pickle.dump({"new": 2}, fh)
+    with opener(str(path), "rb") as fh:
+        assert pickle.load(fh) == {"new": 2}
+    assert [p.name for p in tmp_path.iterdir()] == ["ArticlesGenerator"]

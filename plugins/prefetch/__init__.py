@@ -26,6 +26,12 @@ extensions) for every file, which took as long as converting a report. Each
 process keeps one converter instead and resets it between files, the way
 Pelican itself resets it between a report's body and its Summary.
 
+Pelican writes its cache files in place: a build stopped while writing one
+(killed, out of disk) left a truncated file that made every later build
+fail in Pickle's EOFError. Its cache files are written under a temporary
+name and renamed when complete, and a cache file that does not end like a
+complete pickle is removed before Pelican loads it.
+
 Pelican also formats a report's `url` and `save_as` from the settings on
 every access (the generators, the exports, the search index and the sitemap
 ask about ten times per report). Once every report's status is final
@@ -34,10 +40,12 @@ Pelican's own `override_url` / `override_save_as` attributes."""
 from __future__ import annotations
 
 import atexit
+import contextlib
 import hashlib
 import logging
 import os
 import pickle
+import tempfile
 from pathlib import Path
 
 import pelican
@@ -179,6 +187,73 @@ def reuse_converters(readers) -> None:
             readers.reader_classes[fmt] = _reusing_converter(cls)
 
 
+class _Replacing:
+    """Pelican's `with open(cache, "wb") as fh: pickle.dump(...)`, written to
+    a temporary file beside the cache file and renamed over it on success."""
+
+    def __init__(self, opener, path: str, mode: str):
+        folder, name = os.path.split(path)
+        fd, self._tmp = tempfile.mkstemp(prefix=f".{name}.", suffix=".tmp", dir=folder or ".")
+        os.close(fd)
+        self._path = path
+        self._fh = opener(self._tmp, mode)
+
+    def __enter__(self):
+        return self._fh.__enter__()
+
+    def __exit__(self, kind, value, tb):
+        self._fh.__exit__(kind, value, tb)
+        if kind is None:
+            os.replace(self._tmp, self._path)
+        else:
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(self._tmp)
+        return False
+
+
+def _atomic_opener(opener):
+    def open_cache(path, mode="rb", *args, **kwargs):
+        if "w" not in mode:
+            return opener(path, mode, *args, **kwargs)
+        return _Replacing(opener, path, mode)
+
+    open_cache.atomic = True
+    return open_cache
+
+
+def write_caches_atomically(generator) -> None:
+    """article/page_generator_init: the generator's cache files (content
+    objects, and its readers' when the reader layer caches) are replaced,
+    never rewritten in place."""
+    for cacher in (generator, getattr(generator, "readers", None)):
+        opener = getattr(cacher, "_cache_open", None)
+        if opener is not None and not getattr(opener, "atomic", False):
+            cacher._cache_open = _atomic_opener(opener)
+
+
+def drop_truncated_caches(folder: Path) -> None:
+    """Remove Pelican cache files a stopped build left half-written (every
+    complete pickle ends with its STOP opcode, b"."). A gzipped cache is
+    left to Pelican."""
+    if not folder.is_dir():
+        return
+    for path in folder.iterdir():
+        if not path.is_file() or not (path.name in CACHE_FILES or path.name.endswith("-Readers")):
+            continue
+        try:
+            with open(path, "rb") as fh:
+                head = fh.read(2)
+                fh.seek(-1, os.SEEK_END)
+                tail = fh.read(1)
+        except OSError:  # empty, or unreadable
+            head, tail = b"", b""
+        if head[:2] == b"\x1f\x8b":
+            continue
+        if tail != b".":
+            log.warning("prefetch: removing %s, left incomplete by an earlier build", path)
+            path.unlink(missing_ok=True)
+
+
 def cache_key(settings) -> str:
     return hashlib.sha256(pelican.__version__.encode() + code_digest()
                           + settings_digest(settings)).hexdigest()
@@ -188,6 +263,8 @@ def check_cache(pelican_obj) -> None:
     """initialized: keep content objects, and drop the kept ones when our
     code, our data or the settings are not those they were made with."""
     settings = pelican_obj.settings
+    if settings.get("LOAD_CONTENT_CACHE") and settings.get("CACHE_PATH"):
+        drop_truncated_caches(Path(settings["CACHE_PATH"]))
     if not settings.get("KEEP_CONTENT_OBJECTS", True) or not settings.get("CACHE_CONTENT"):
         return
     settings["CONTENT_CACHING_LAYER"] = "generator"
@@ -240,6 +317,8 @@ def register():
     atexit.register(finish_reading)
     signals.initialized.connect(check_cache)
     signals.readers_init.connect(reuse_converters)
+    signals.article_generator_init.connect(write_caches_atomically)
+    signals.page_generator_init.connect(write_caches_atomically)
     signals.article_generator_init.connect(prefetch)
     signals.article_generator_pretaxonomy.connect(finish_reading)
     signals.article_generator_pretaxonomy.connect(adopt_articles)
