@@ -170,3 +170,42 @@ def test_pelican_cache_files_are_replaced_whole(tmp_path):
     with opener(str(path), "rb") as fh:
         assert pickle.load(fh) == {"new": 2}
     assert [p.name for p in tmp_path.iterdir()] == ["ArticlesGenerator"]
+
+
+class _Generator:
+    """What save_in_background needs of a Pelican generator."""
+
+    def __init__(self, path, fail=False):
+        self.settings = {"BUILD_WORKERS": 2}
+        self._cache_data_policy = True
+        self.path, self.fail = path, fail
+
+    def save_cache(self):
+        if self.fail:
+            raise OSError("disk full")
+        self.path.write_text("saved", encoding="utf-8")
+
+
+def test_content_objects_are_saved_by_a_forked_process_and_waited_for(tmp_path, caplog):
+    import os
+    import sys
+
+    sys.path.insert(0, str(ROOT / "plugins"))
+    import prefetch
+
+    gen = _Generator(tmp_path / "cache")
+    prefetch.save_in_background(gen)
+    parent = os.getpid()
+    gen.save_cache()                   # returns at once; the child writes
+    assert os.getpid() == parent and prefetch._savers
+    prefetch.wait_for_saves()
+    assert (tmp_path / "cache").read_text(encoding="utf-8") == "saved"
+    assert not prefetch._savers
+
+    failing = _Generator(tmp_path / "never", fail=True)
+    prefetch.save_in_background(failing)
+    failing.save_cache()
+    with caplog.at_level("WARNING"):
+        prefetch.wait_for_saves()
+    assert "could not be saved" in caplog.text
+    assert not (tmp_path / "never").exists()

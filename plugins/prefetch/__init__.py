@@ -32,6 +32,10 @@ fail in Pickle's EOFError. Its cache files are written under a temporary
 name and renamed when complete, and a cache file that does not end like a
 complete pickle is removed before Pelican loads it.
 
+Saving the content objects (a 30 MB pickle at 5,000 reports, ~0.3 s) is
+done by a forked process while the build goes on; the build waits for it at
+its end.
+
 Pelican also formats a report's `url` and `save_as` from the settings on
 every access (the generators, the exports, the search index and the sitemap
 ask about ten times per report). Once every report's status is final
@@ -45,6 +49,7 @@ import hashlib
 import logging
 import os
 import pickle
+import sys
 import tempfile
 from pathlib import Path
 
@@ -187,6 +192,17 @@ def reuse_converters(readers) -> None:
             readers.reader_classes[fmt] = _reusing_converter(cls)
 
 
+def _file_mode(path: str) -> int:
+    """The mode a file written with open() would get: the existing file's,
+    else what the umask allows (mkstemp makes its files private)."""
+    try:
+        return os.stat(path).st_mode & 0o777
+    except OSError:
+        umask = os.umask(0)
+        os.umask(umask)
+        return 0o666 & ~umask
+
+
 class _Replacing:
     """Pelican's `with open(cache, "wb") as fh: pickle.dump(...)`, written to
     a temporary file beside the cache file and renamed over it on success."""
@@ -195,6 +211,7 @@ class _Replacing:
         folder, name = os.path.split(path)
         fd, self._tmp = tempfile.mkstemp(prefix=f".{name}.", suffix=".tmp", dir=folder or ".")
         os.close(fd)
+        os.chmod(self._tmp, _file_mode(path))
         self._path = path
         self._fh = opener(self._tmp, mode)
 
@@ -229,6 +246,49 @@ def write_caches_atomically(generator) -> None:
         opener = getattr(cacher, "_cache_open", None)
         if opener is not None and not getattr(opener, "atomic", False):
             cacher._cache_open = _atomic_opener(opener)
+
+
+_savers: list[int] = []
+
+
+def save_in_background(generator) -> None:
+    """article_generator_init: the generator's `save_cache` forks, and the
+    child runs Pelican's own (through the atomic opener above). The child
+    pickles what the generator holds at that moment, as Pelican would."""
+    if workers_setting(generator.settings) < 2 or not hasattr(os, "fork"):
+        return
+    pelicans_save = generator.save_cache
+
+    def save_cache():
+        if not generator._cache_data_policy:
+            return
+        sys.stdout.flush()
+        sys.stderr.flush()
+        pid = os.fork()
+        if pid == 0:  # pragma: no cover - runs in the child
+            code = 1
+            try:
+                pelicans_save()
+                code = 0
+            finally:
+                os._exit(code)
+        _savers.append(pid)
+
+    generator.save_cache = save_cache
+
+
+def wait_for_saves(*_) -> None:
+    """finalized (and at exit): the cache files are complete before the
+    build ends."""
+    while _savers:
+        pid = _savers.pop()
+        try:
+            _, status = os.waitpid(pid, 0)
+        except ChildProcessError:
+            continue
+        if os.waitstatus_to_exitcode(status) != 0:
+            log.warning("prefetch: Pelican's content cache could not be saved; "
+                        "the next build reads every report again")
 
 
 def drop_truncated_caches(folder: Path) -> None:
@@ -317,8 +377,11 @@ def register():
     atexit.register(finish_reading)
     signals.initialized.connect(check_cache)
     signals.readers_init.connect(reuse_converters)
+    atexit.register(wait_for_saves)
     signals.article_generator_init.connect(write_caches_atomically)
     signals.page_generator_init.connect(write_caches_atomically)
+    signals.article_generator_init.connect(save_in_background)
+    signals.finalized.connect(wait_for_saves)
     signals.article_generator_init.connect(prefetch)
     signals.article_generator_pretaxonomy.connect(finish_reading)
     signals.article_generator_pretaxonomy.connect(adopt_articles)
