@@ -35,8 +35,37 @@ def workers_setting(settings) -> int:
     return max(1, int(value)) if value else usable_cores()
 
 
+def fork_call(fn: Callable[[], object]) -> int:
+    """Run `fn()` in a forked child and return the child's pid at once. The
+    child exits with 0 when `fn` returned, 1 when it raised (never running
+    the parent's exit handlers)."""
+    sys.stdout.flush()
+    sys.stderr.flush()
+    pid = os.fork()
+    if pid == 0:  # pragma: no cover - runs in the child
+        code = 1
+        try:
+            fn()
+            code = 0
+        except BaseException:  # noqa: BLE001 - the parent sees the exit code
+            traceback.print_exc()
+        finally:
+            sys.stdout.flush()
+            sys.stderr.flush()
+            os._exit(code)
+    return pid
+
+
 _NONE = 2 ** 64 - 1
 _HEADER = struct.Struct("<QQ")
+
+
+def _stream(fn, items, w: int, workers: int, path: str) -> None:
+    with open(path, "ab", buffering=0) as out:
+        for i in range(w, len(items), workers):
+            data = fn(items[i])
+            size = _NONE if data is None else len(data)
+            out.write(_HEADER.pack(i, size) + (data or b""))
 
 
 class ForkStream:
@@ -55,23 +84,8 @@ class ForkStream:
         for w in range(workers):
             path = os.path.join(self._dir, str(w))
             open(path, "wb").close()
-            sys.stdout.flush()
-            sys.stderr.flush()
-            pid = os.fork()
-            if pid == 0:  # pragma: no cover - runs in the worker
-                code = 0
-                try:
-                    with open(path, "ab", buffering=0) as out:
-                        for i in range(w, len(items), workers):
-                            data = fn(items[i])
-                            size = _NONE if data is None else len(data)
-                            out.write(_HEADER.pack(i, size) + (data or b""))
-                except BaseException:  # noqa: BLE001 - the parent does that item itself
-                    traceback.print_exc()
-                    code = 1
-                finally:
-                    os._exit(code)
-            self._pids.append(pid)
+            # A worker that fails leaves the rest of its items to the parent.
+            self._pids.append(fork_call(lambda w=w, path=path: _stream(fn, items, w, workers, path)))
             self._files.append(open(path, "rb"))
 
     def _next(self, w: int) -> bool:

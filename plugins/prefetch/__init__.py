@@ -49,7 +49,6 @@ import hashlib
 import logging
 import os
 import pickle
-import sys
 import tempfile
 from pathlib import Path
 
@@ -61,7 +60,7 @@ from pelican.utils import pelican_open
 
 from thaireports.codeversion import code_digest, settings_digest
 from thaireports.contentgroups import ARTICLE_GROUPS, PAGE_GROUPS, contents_of
-from thaireports.parallel import ForkStream, workers_setting
+from thaireports.parallel import ForkStream, fork_call, workers_setting
 from thaireports.reportfile import atomic_write
 
 log = logging.getLogger(__name__)
@@ -260,19 +259,8 @@ def save_in_background(generator) -> None:
     pelicans_save = generator.save_cache
 
     def save_cache():
-        if not generator._cache_data_policy:
-            return
-        sys.stdout.flush()
-        sys.stderr.flush()
-        pid = os.fork()
-        if pid == 0:  # pragma: no cover - runs in the child
-            code = 1
-            try:
-                pelicans_save()
-                code = 0
-            finally:
-                os._exit(code)
-        _savers.append(pid)
+        if generator._cache_data_policy:
+            _savers.append(fork_call(pelicans_save))
 
     generator.save_cache = save_cache
 
