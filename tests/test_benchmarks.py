@@ -120,3 +120,20 @@ def test_build_benchmark_moves_old_outputs_aside_and_deletes_them_at_the_end(tmp
     assert len(list(trash.folder.iterdir())) == 2
     trash.empty()
     assert not trash.folder.exists()
+
+
+@pytest.mark.slow
+def test_paired_benchmark_alternates_two_trees_and_prints_medians(tmp_path, capsys):
+    import paired
+
+    assert paired.main(["worktree", "worktree", "--reports", "12", "--rounds", "2",
+                        "--work", str(tmp_path)]) == 0
+    captured = capsys.readouterr()
+    rounds = [line for line in captured.err.splitlines() if line.startswith("round ")]
+    assert [line.split(":")[0] for line in rounds] == [
+        "round 1 worktree", "round 1 worktree", "round 2 worktree", "round 2 worktree"]
+    assert "Medians of 2 alternating rounds, 12 reports" in captured.out
+    assert captured.out.count("| worktree ") == 2
+    assert not (tmp_path / "trash").exists()
+    assert (tmp_path / "paired-site-A" / "index.html").exists()
+    assert (tmp_path / "paired-site-B" / "index.html").exists()
