@@ -42,8 +42,6 @@ import logging
 import operator
 import os
 import pickle
-import sys
-import traceback
 from pathlib import Path
 
 from jinja2 import meta
@@ -56,7 +54,7 @@ from pelican.writers import Writer
 
 from thaireports import collector
 from thaireports.codeversion import code_digest
-from thaireports.parallel import SIDE, workers_setting
+from thaireports.parallel import SIDE, fork_call, workers_setting
 
 log = logging.getLogger(__name__)
 
@@ -563,33 +561,26 @@ class RenderCacheMixin(Writer):
         children = {}
         shared = _all_contents(getattr(self, "_context", None) or {})
         links = {}
+
+        def render_share(w: int, rfd: int, wfd: int) -> None:
+            """In worker w: only its own pipe ends stay open; it sends its
+            pages' records back (an error exits non-zero: see below)."""
+            os.close(rfd)
+            for other, link in links.items():
+                if other != w:
+                    link.close()
+            links[w].keep("worker")
+            gc.disable()
+            self._fp.exchange_child(shared, w, workers, links[w])
+            records = self._process(self._share(jobs, w, workers))
+            with os.fdopen(wfd, "wb") as fh:
+                pickle.dump(records, fh, protocol=pickle.HIGHEST_PROTOCOL)
+
         try:
             for w in range(1, workers):
-                sys.stdout.flush()
-                sys.stderr.flush()
                 rfd, wfd = os.pipe()
                 links[w] = _Link()
-                pid = os.fork()
-                if pid == 0:  # pragma: no cover - runs in the child
-                    code = 0
-                    os.close(rfd)
-                    for other, link in links.items():
-                        if other != w:
-                            link.close()
-                    links[w].keep("worker")
-                    try:
-                        gc.disable()
-                        self._fp.exchange_child(shared, w, workers, links[w])
-                        records = self._process(self._share(jobs, w, workers))
-                        with os.fdopen(wfd, "wb") as fh:
-                            pickle.dump(records, fh, protocol=pickle.HIGHEST_PROTOCOL)
-                    except BaseException:  # noqa: BLE001 - report, then exit non-zero
-                        traceback.print_exc()
-                        code = 1
-                    finally:
-                        sys.stdout.flush()
-                        sys.stderr.flush()
-                        os._exit(code)
+                pid = fork_call(lambda w=w, rfd=rfd, wfd=wfd: render_share(w, rfd, wfd))
                 os.close(wfd)
                 links[w].keep("parent")
                 children[pid] = (w, rfd)
