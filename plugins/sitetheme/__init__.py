@@ -5,7 +5,7 @@ from pathlib import Path
 
 from pelican import signals
 
-from . import bytecode, charts, i18n, memo
+from . import bytecode, charts, directcalls, i18n, memo
 
 
 def _install(generator):
@@ -19,11 +19,10 @@ def _install(generator):
     generator.context["PROVINCE_GRID"] = charts.load_grid(str(theme / "provincegrid.yaml"))
     if "jinja2.ext.do" not in env.extensions:
         env.add_extension("jinja2.ext.do")
-    bytecode.install(env, generator.settings.get("CACHE_PATH"))
-    env.globals.update(i18n.GLOBALS)
-    env.globals.update(charts.GLOBALS)
+    directcalls.install(env, {**i18n.GLOBALS, **charts.GLOBALS})
     env.filters.update(i18n.FILTERS)
     env.filters.update(charts.FILTERS)
+    bytecode.install(env, generator.settings.get("CACHE_PATH"))
 
 
 def _facts(generator):

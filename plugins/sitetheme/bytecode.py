@@ -5,8 +5,9 @@ worker starts with the templates its parent had not loaded yet, so one build
 compiled the same templates many times over (~0.15 s in the build process of
 a 5,000-report rebuild, and again in each worker). Jinja's file-system
 bytecode cache stores the compiled code by template name and source
-checksum; what else shapes the compiled code (the environment's options and
-extensions, Jinja's version) names the cache folder."""
+checksum; what else shapes the compiled code (the environment's options,
+extensions, code generator and filter names, Jinja's version) names the
+cache folder, so `install` comes after everything else is set up."""
 from __future__ import annotations
 
 import hashlib
@@ -37,6 +38,12 @@ def compile_key(env: jinja2.Environment) -> str:
     for name in COMPILE_OPTIONS:
         h.update(f"{name}={_option(getattr(env, name, None))}\0".encode())
     for name in sorted(env.extensions):
+        h.update(name.encode() + b"\0")
+    # The code generator, and the filters a template may compile to calls
+    # of (see directcalls).
+    gen = env.code_generator_class
+    h.update(f"{_option(gen)}:{getattr(gen, 'VERSION', '')}\0".encode())
+    for name in sorted(env.filters):
         h.update(name.encode() + b"\0")
     return h.hexdigest()[:16]
 
