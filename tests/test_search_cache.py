@@ -210,3 +210,40 @@ def test_pelican_rebuilds_patch_and_restore_the_index(tmp_path):
     shutil.rmtree(out / "search" / "index")
     assert "(unchanged)" in build_site(content, out, args=("-v",)).stdout
     assert written(out / "search" / "index") == index
+
+
+def test_a_patch_reads_only_the_changed_records_and_shards(site, monkeypatch):
+    from plugins.search.store import IndexStore
+
+    reports = archive(30)
+    site(reports)
+    shards_before = len([r for r in written(site.index) if r.startswith("s/")])
+    reads = []
+    for name in ("cached_doc", "previous_file"):
+        original = getattr(IndexStore, name)
+        monkeypatch.setattr(IndexStore, name, lambda self, key, _o=original, _n=name: (
+            reads.append((_n, key)), _o(self, key))[1])
+    reports[7] = article(7, body(7) + " ปลาทูน่าแม่กลอง", date(7), provinces=[PROVINCES[2]])
+    assert site(reports) == "patched"
+    assert written(site.index) == fresh(reports)
+    records = [key for name, key in reads if name == "cached_doc" or key.startswith("d/")]
+    assert len(records) <= 2, records            # the old and the new text of report 7
+    shards = [key for name, key in reads if name == "previous_file" and key.startswith("s/")]
+    assert len(shards) < shards_before / 2, shards
+
+
+def test_an_output_record_that_is_a_copy_is_checked_through_the_cache(site):
+    reports = archive()
+    site(reports)
+    out = site.index / "d" / "4.json"
+    data = out.read_bytes()
+    out.unlink()
+    out.write_bytes(data)                        # a copy, no longer the store's file
+    store_file = next(p for p in (site.cache / "docs").iterdir() if p.read_bytes() == data)
+    store_file.write_bytes(data.replace("รายงาน".encode(), "รายการ".encode(), 1))
+    reports[9] = article(9, body(9) + " แก้ไข", date(9), provinces=[PROVINCES[1]])
+    assert site(reports) == "patched"
+    assert written(site.index) == fresh(reports)
+    shutil.rmtree(site.index.parent)             # the cache alone must now be right
+    assert site(reports) == "unchanged"
+    assert written(site.index) == fresh(reports)

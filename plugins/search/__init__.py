@@ -23,7 +23,7 @@ from thaireports.reportfile import split_list
 from thaireports.thaidates import format_be
 from thaireports.vocabulary import KINDS, load_vocabulary
 
-from .indexer import (SearchDoc, apply_gram_changes, doc_record, fnv1a, gram_changes,
+from .indexer import (SearchDoc, apply_gram_changes, build_digest, doc_record, fnv1a, gram_changes,
                       html_to_text, meta_file, path_order, record_search_form, shard_count, shard_files,
                       shard_json)
 from .store import IndexStore
@@ -182,10 +182,15 @@ def write_index(output_path: str | os.PathLike, index_dir: str, articles,
 
 def _put_records(store: IndexStore, pairs, digests, build, texts: dict | list) -> None:
     """Puts every d/ file in place, feeding `build` in path order, and sets
-    texts[i] to report i's normalized text where texts[i] is None."""
+    texts[i] to report i's normalized text where texts[i] is None (where it
+    is "", an unchanged record is not even read: see IndexStore.keep)."""
     for i in path_order(len(pairs)):
-        doc, article = pairs[i]
+        rel = f"d/{i}.json"
         want = texts[i] is None
+        if not want and store.keep(rel, f"docs/{digests[i]}.json"):
+            build.update(store.files[rel][2].encode())
+            continue
+        doc, article = pairs[i]
         data = store.cached_doc(digests[i])
         if data is not None and want:
             record = _cached_record(data, doc)
@@ -200,20 +205,19 @@ def _put_records(store: IndexStore, pairs, digests, build, texts: dict | list) -
             if want:
                 texts[i] = search_form(doc.searchable())
             doc.text = ""             # kept in the record; a text per report adds up at 20,000
-        build.update(data)
-        store.put_doc(f"d/{i}.json", digests[i], data, cached=cached)
+        store.put_doc(rel, digests[i], data, cached=cached)
+        build.update(store.files[rel][2].encode())
 
 
 def _build_index(store: IndexStore, pairs, digests, labels, inputs: str, spill: str | None) -> int:
     texts: list = [None] * len(pairs)
-    build = hashlib.sha1()            # meta.json's "build": every d/ and s/ file in path order
+    build = build_digest()
     _put_records(store, pairs, digests, build, texts)
     shards, total = shard_files(texts, spill)
     del texts
     for s in path_order(len(shards)):
-        data = shards[s].encode()
-        build.update(data)
-        store.put(f"s/{s}.json", data)
+        store.put(f"s/{s}.json", shards[s].encode())
+        build.update(store.files[f"s/{s}.json"][2].encode())
     store.put("meta.json", meta_file([doc.facets for doc, _ in pairs], [doc.year for doc, _ in pairs],
                                      labels, len(shards), build).encode())
     return store.finish(inputs, total=total, shards=len(shards))
@@ -241,7 +245,7 @@ def _patch_index(store: IndexStore, pairs, digests, labels, inputs: str) -> int 
             return None
         old_texts[i] = record_search_form(json.loads(old))
     texts = {i: (None if i in old_texts else "") for i in range(n)}
-    build = hashlib.sha1()
+    build = build_digest()
     _put_records(store, pairs, digests, build, texts)
     changes = gram_changes([(i, old_texts[i], texts[i]) for i in changed])
     shards: dict[int, dict] = {}
@@ -254,14 +258,15 @@ def _patch_index(store: IndexStore, pairs, digests, labels, inputs: str) -> int 
     if shard_count(total) != count:
         return None
     for s in path_order(count):
+        rel = f"s/{s}.json"
         if s in shards:
-            data, stored = shard_json(shards[s]).encode(), False
-        else:
-            data, stored = store.previous_file(f"s/{s}.json"), True
+            store.put(rel, shard_json(shards[s]).encode())
+        elif not store.keep(rel, previous.get(rel, [""])[0]):
+            data = store.previous_file(rel)
             if data is None:
                 return None
-        build.update(data)
-        store.put(f"s/{s}.json", data, stored=stored)
+            store.put(rel, data, stored=True)
+        build.update(store.files[rel][2].encode())
     store.put("meta.json", meta_file([doc.facets for doc, _ in pairs], [doc.year for doc, _ in pairs],
                                      labels, count, build).encode())
     return store.finish(inputs, total=total, shards=count)

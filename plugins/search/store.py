@@ -14,18 +14,16 @@ instead of encoding again. Everything in the store is written atomically and
 checked when read: a damaged or missing cache file is rebuilt, never served."""
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import shutil
 
 from thaireports.reportfile import atomic_write_bytes
 
+from .indexer import content_hash
+
 MANIFEST_VERSION = 1
 
-
-def content_hash(data: bytes) -> str:
-    return hashlib.blake2b(data, digest_size=16).hexdigest()
 
 
 class IndexStore:
@@ -103,6 +101,25 @@ class IndexStore:
         except OSError:
             return None
         return data if content_hash(data) == entry[2] else None
+
+    def keep(self, rel: str, name: str) -> bool:
+        """Output `rel` stays the last build's store file `name`, unread:
+        true when the last build recorded that file for `rel` and the output
+        is that very file (a hard link) with the recorded size. A copy, a
+        replaced store file or another size returns False: the caller then
+        reads the file through the cache, whose hash check catches damage."""
+        entry = self.previous.get("files", {}).get(rel)
+        if self.root is None or entry is None or entry[0] != name:
+            return False
+        try:
+            have = os.stat(os.path.join(self.target, rel))
+            want = os.stat(os.path.join(self.root, name))
+        except OSError:
+            return False
+        if (have.st_ino, have.st_dev) != (want.st_ino, want.st_dev) or have.st_size != entry[1]:
+            return False
+        self.files[rel] = list(entry)
+        return True
 
     # -- writing
 
