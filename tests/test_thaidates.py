@@ -91,3 +91,25 @@ def test_misspelled_and_short_month_names(text, expected):
 
 def test_short_month_form_is_not_read_inside_a_longer_word():
     assert find_dates("คณะ 3 ตุลาการศาลปกครอง") == []
+
+
+def test_a_build_that_parses_no_date_loads_no_pythainlp():
+    """Every build imports the report checks; pythainlp and the compiled
+    date expressions wait for the first date or Thai digit to read."""
+    import subprocess
+    import sys
+
+    from support import ROOT
+
+    code = (
+        "import sys; sys.path[:0] = ['plugins']\n"
+        "import thaireports.checking, thaireports.thaitext, search, facets\n"
+        "from thaireports import thaidates\n"
+        "assert 'pythainlp' not in sys.modules, 'imported with the plugins'\n"
+        "assert thaidates.to_arabic_digits('2567') == '2567'\n"
+        "assert 'pythainlp' not in sys.modules, 'imported for text without Thai digits'\n"
+        "assert thaidates.to_arabic_digits('๒๕๖๗') == '2567'\n"
+        "assert 'pythainlp' in sys.modules\n"
+    )
+    proc = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stderr

@@ -39,10 +39,6 @@ import re as _re
 from dataclasses import dataclass as _dataclass
 from functools import lru_cache as _lru_cache
 
-from pythainlp.util import thai_digit_to_arabic_digit as _thai_digits
-from pythainlp.util.date import thai_abbr_months as _ABBR
-from pythainlp.util.date import thai_full_months as _FULL
-
 _EN_MONTHS = ("january", "february", "march", "april", "may", "june", "july",
               "august", "september", "october", "november", "december")
 
@@ -55,10 +51,6 @@ def _abbr_pattern(abbr: str) -> str:
     return r"\.?\s?".join(_re.escape(ch) for ch in letters) + r"(?:\.|(?![\u0e01-\u0e4e]))"
 
 
-_MONTH_FORMS: list[tuple[str, int]] = []
-for _i, (_full, _abbr) in enumerate(zip(_FULL, _ABBR), 1):
-    _MONTH_FORMS.append((_re.escape(_full), _i))
-    _MONTH_FORMS.append((_abbr_pattern(_abbr), _i))
 # Spellings seen on real pages: `กรกฏาคม` (ฏ for ฎ) is nearly as common as the
 # correct one, the final ์ gets lost, and speech drops the `-คม/-ยน/-พันธ์` ending.
 _MISSPELLINGS = {"กรกฏาคม": 7, "กรกฎาคม์": 7, "กุมภาพันธ": 2, "กุมภาพันธุ์": 2, "พฤศจิกายน์": 11,
@@ -66,19 +58,6 @@ _MISSPELLINGS = {"กรกฏาคม": 7, "กรกฎาคม์": 7, "ก
                  "กันยายม": 9, "ธันวาคม์": 12, "สิงหาคาม": 8, "มกราคาม": 1}
 _SPOKEN = ("มกรา", "กุมภา", "มีนา", "เมษา", "พฤษภา", "มิถุนา", "กรกฎา", "สิงหา", "กันยา", "ตุลา",
            "พฤศจิกา", "ธันวา")
-for _word, _i in _MISSPELLINGS.items():
-    _MONTH_FORMS.append((_re.escape(_word), _i))
-for _i, _word in enumerate(_SPOKEN, 1):
-    _MONTH_FORMS.append((_re.escape(_word) + r"(?![\u0e01-\u0e4e])", _i))
-_MONTH_FORMS.append((r"กรกฏา(?![\u0e01-\u0e4e])", 7))
-for _i, _en in enumerate(_EN_MONTHS, 1):
-    _MONTH_FORMS.append((_en.capitalize(), _i))
-    if len(_en) > 3:
-        _MONTH_FORMS.append((_en[:3].capitalize() + r"\.?(?![a-z])", _i))
-# Longest first so `มิถุนายน` is not read as `มิ.ย`-like prefixes of others.
-_MONTH_FORMS.sort(key=lambda f: -len(f[0]))
-_MONTH = "(?:" + "|".join(f for f, _ in _MONTH_FORMS) + ")"
-_MONTH_LOOKUP = [(_re.compile(f + r"\Z"), n) for f, n in _MONTH_FORMS]
 
 _ERA = r"(?:(?P<{n}era>พ\s?\.?\s?ศ\s?\.?|ค\s?\.?\s?ศ\s?\.?|B\.?E\.?|A\.?D\.?)\s*)?"
 _YEAR4 = r"(?<!\d)(?P<{n}>\d{{4}})(?!\d)"
@@ -91,18 +70,50 @@ def _year(n: str) -> str:
     return (_ERA.format(n=n) + "(?:" + _YEAR4.format(n=n) + "|" + _YEAR2.format(n=n + "s") + ")")
 
 
-_THAI_DATE = _re.compile(
-    _DAY.format(n="d1")
-    + r"(?:\s*(?:เดือน\s*)?(?P<m1>" + _MONTH + r")(?:\s*,?\s*" + _year("y1") + r")?)?"
-    + r"(?:" + _DASH + _DAY.format(n="d2") + r")?"
-    + r"\s*(?:เดือน\s*)?(?P<m2>" + _MONTH + r")"
-    + r"(?:\s*,?\s*" + _year("y2") + r")?",
-    _re.IGNORECASE,
-)
-_EN_DATE = _re.compile(
-    r"(?P<m>" + _MONTH + r")\s+(?P<d>[0-3]?\d)(?:st|nd|rd|th)?,?\s+(?P<y>\d{4})(?!\d)",
-    _re.IGNORECASE,
-)
+class _Patterns:
+    """The month names and date expressions, compiled on first use: the
+    compiling and pythainlp's import took a tenth of a second of every
+    build's start, and most builds parse no date."""
+
+    def __init__(self):
+        from pythainlp.util.date import thai_abbr_months, thai_full_months
+
+        forms: list[tuple[str, int]] = []
+        for i, (full, abbr) in enumerate(zip(thai_full_months, thai_abbr_months), 1):
+            forms.append((_re.escape(full), i))
+            forms.append((_abbr_pattern(abbr), i))
+        for word, i in _MISSPELLINGS.items():
+            forms.append((_re.escape(word), i))
+        for i, word in enumerate(_SPOKEN, 1):
+            forms.append((_re.escape(word) + r"(?![\u0e01-\u0e4e])", i))
+        forms.append((r"กรกฏา(?![\u0e01-\u0e4e])", 7))
+        for i, en in enumerate(_EN_MONTHS, 1):
+            forms.append((en.capitalize(), i))
+            if len(en) > 3:
+                forms.append((en[:3].capitalize() + r"\.?(?![a-z])", i))
+        # Longest first so `มิถุนายน` is not read as `มิ.ย`-like prefixes of others.
+        forms.sort(key=lambda f: -len(f[0]))
+        month = "(?:" + "|".join(f for f, _ in forms) + ")"
+        self.month_lookup = [(_re.compile(f + r"\Z"), n) for f, n in forms]
+        self.thai_date = _re.compile(
+            _DAY.format(n="d1")
+            + r"(?:\s*(?:เดือน\s*)?(?P<m1>" + month + r")(?:\s*,?\s*" + _year("y1") + r")?)?"
+            + r"(?:" + _DASH + _DAY.format(n="d2") + r")?"
+            + r"\s*(?:เดือน\s*)?(?P<m2>" + month + r")"
+            + r"(?:\s*,?\s*" + _year("y2") + r")?",
+            _re.IGNORECASE,
+        )
+        self.en_date = _re.compile(
+            r"(?P<m>" + month + r")\s+(?P<d>[0-3]?\d)(?:st|nd|rd|th)?,?\s+(?P<y>\d{4})(?!\d)",
+            _re.IGNORECASE,
+        )
+
+
+@_lru_cache(maxsize=1)
+def _patterns() -> _Patterns:
+    return _Patterns()
+
+
 _ISO_DATE = _re.compile(r"(?<![\d-])(?P<y>\d{4})-(?P<m>\d{1,2})-(?P<d>\d{1,2})(?![\d])")
 _SLASH_DATE = _re.compile(r"(?<![\d/])(?P<d>[0-3]?\d)/(?P<m>[01]?\d)/(?P<y>\d{4})(?![\d/])")
 
@@ -138,17 +149,26 @@ class DateMention:
 
 
 _ANY_DIGIT = _re.compile(r"[0-9\u0e50-\u0e59]")
-_HAS_THAI_DIGIT = _re.compile(r"[\u0e50-\u0e59]")
+_THAI_DIGIT_RUN = _re.compile(r"[\u0e50-\u0e59]+")
 
 
 def to_arabic_digits(text: str) -> str:
-    """Thai digits ๐–๙ as ASCII digits; one character for one, so offsets hold."""
-    return _thai_digits(text) if _HAS_THAI_DIGIT.search(text) else text
+    """Thai digits ๐–๙ as ASCII digits; one character for one, so offsets hold.
+    Only the runs of Thai digits go through pythainlp (imported on first
+    use): most text has none, and a whole report converted character by
+    character was most of the search index's text preparation."""
+    return _THAI_DIGIT_RUN.sub(_arabic_run, text)
+
+
+def _arabic_run(m: _re.Match) -> str:
+    from pythainlp.util import thai_digit_to_arabic_digit
+
+    return thai_digit_to_arabic_digit(m.group())
 
 
 def _month_number(word: str) -> int:
     word = word.strip()
-    for rx, n in _MONTH_LOOKUP:
+    for rx, n in _patterns().month_lookup:
         if rx.match(word) or rx.match(word.capitalize()):
             return n
     raise ValueError(word)
@@ -198,7 +218,8 @@ def _find_dates(text: str) -> tuple[DateMention, ...]:
     def free(a: int, b: int) -> bool:
         return all(b <= s or a >= e for s, e in taken)
 
-    for rx in (_ISO_DATE, _EN_DATE, _SLASH_DATE):
+    patterns = _patterns()
+    for rx in (_ISO_DATE, patterns.en_date, _SLASH_DATE):
         for m in rx.finditer(norm):
             if not free(*m.span()):
                 continue
@@ -211,7 +232,7 @@ def _find_dates(text: str) -> tuple[DateMention, ...]:
                 found.append(DateMention(m.start(), m.end(), text[m.start():m.end()], d,
                                          day=d.day, month=d.month))
                 taken.append(m.span())
-    for m in _THAI_DATE.finditer(norm):
+    for m in patterns.thai_date.finditer(norm):
         if not free(*m.span()):
             continue
         mention = _thai_mention(m, text)

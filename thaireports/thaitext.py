@@ -16,9 +16,8 @@ import unicodedata
 from functools import lru_cache
 from pathlib import Path
 
-from pythainlp.util import thai_digit_to_arabic_digit
-
 from .reportfile import atomic_write
+from .thaidates import to_arabic_digits
 from .vocabulary import KINDS, load_vocabulary
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -32,16 +31,8 @@ MAX_DICT_WORD = 20
 
 _ZERO_WIDTH = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad]")
 _SPACES = re.compile(r"\s+")
-_THAI_DIGITS = re.compile("[\u0e50-\u0e59]+")
 _cache_dir: Path | None = None
 _lock = threading.Lock()
-
-
-def to_arabic_digits(text: str) -> str:
-    """`๒๕๖๗` → `2567`; everything else unchanged."""
-    # str.translate walks every character of a long report (most of
-    # search_form's time); only the digit runs need it.
-    return _THAI_DIGITS.sub(lambda m: thai_digit_to_arabic_digit(m.group()), text)
 
 
 def search_form(text: str) -> str:

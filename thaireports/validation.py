@@ -28,7 +28,6 @@ PELICAN_FIELDS = {"modified", "template", "save_as", "url", "author", "authors",
                   "category", "translation"}
 KNOWN_FIELDS = {f.lower() for f in FIELDS} | PELICAN_FIELDS
 _ISO = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T](\d{1,2}):(\d{2})(?::(\d{2}))?)?$")
-_THAI_DIGITS = str.maketrans("๐๑๒๓๔๕๖๗๘๙", "0123456789")
 _SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 # A Christian-era year this large is a Buddhist-era year written by mistake.
 _BE_OFFSET = 543
@@ -60,7 +59,7 @@ def parse_date(value: str) -> dt.date | dt.datetime:
     """A metadata date: ISO `YYYY-MM-DD` (optionally with `HH:MM`), or the
     Thai forms `thaidates.parse_date_value` understands. Raises ValueError
     with a reason a contributor can act on."""
-    text = value.strip().translate(_THAI_DIGITS)
+    text = thaidates.to_arabic_digits(value.strip())
     m = _ISO.match(text)
     if m:
         y, mo, d = int(m[1]), int(m[2]), int(m[3])
@@ -154,7 +153,7 @@ def _participants(rf: ReportFile, path: str, problems: list[Problem]) -> int | N
     raw = rf.get("participants")
     if raw is None or not raw.strip():
         return None
-    text = raw.strip().translate(_THAI_DIGITS)
+    text = thaidates.to_arabic_digits(raw.strip())
     if re.fullmatch(r"\d{1,3}(?:,\d{3})+|\d+", text):
         return int(text.replace(",", ""))
     problems.append(_problem(
