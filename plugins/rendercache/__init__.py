@@ -9,7 +9,9 @@ computes, for each page, a key over everything the page is made from:
 - the value of every variable those templates name (found with Jinja's
   `meta.find_undeclared_variables`): a report is fingerprinted through all of
   its attributes (text, metadata, facets, related reports, ...); lists,
-  paginator pages and other objects through what they hold;
+  paginator pages and other objects through what they hold, or through what
+  their class's `render_fingerprint(obj)` returns (the facets count their
+  reports by path only: see plugins/facets/taxonomy.py);
 - every plain setting, the output file name, and the source of our plugins,
   the shared `thaireports` package and `data/`.
 
@@ -39,9 +41,9 @@ import datetime as dt
 import gc
 import hashlib
 import logging
-import operator
 import os
 import pickle
+from functools import lru_cache
 from pathlib import Path
 
 from jinja2 import meta
@@ -133,7 +135,11 @@ class Fingerprints:
             if hit is not None:
                 return hit[1]
         h = hashlib.sha256(type(v).__name__.encode())
-        if isinstance(v, Page):
+        own_terms = getattr(type(v), "render_fingerprint", None)
+        if own_terms is not None:
+            # The object says what of it a page can show (see Facet).
+            h.update(self.value(own_terms(v), depth + 1, shallow))
+        elif isinstance(v, Page):
             for part in (v.number, v.paginator.num_pages, v.paginator.count,
                          v.name, v.url, v.base_name, v.base_url):
                 h.update(repr(part).encode())
@@ -273,6 +279,21 @@ class _Link:
         self._files, self._open = {}, set()
 
 
+@lru_cache(maxsize=64)
+def _root_at_depth(depth: int) -> str:
+    return path_to_url(get_relative_path("/".join(["d"] * depth + ["f"])))
+
+
+def _relative_root(name) -> str:
+    """Pelican's relative SITEURL for output file `name`, which depends only
+    on its depth (10,000 calls of Pelican's path splitting per build)."""
+    if isinstance(name, str) and "\\" not in name:
+        parts = name.split("/")
+        if all(p not in ("", ".", "..") for p in parts):
+            return _root_at_depth(len(parts) - 1)
+    return path_to_url(get_relative_path(name))
+
+
 def _linked(content: Content) -> bytes:
     """The text with its links to other content ({filename}, {static} ...)
     resolved: the page shows where they point, which changes when the
@@ -328,8 +349,8 @@ class RenderCacheMixin(Writer):
         self._new: dict[str, tuple[bytes, int, int] | bytes] = {}
         self._chains: dict[str, tuple[bytes, frozenset] | None] = {}
         self._fp = Fingerprints()
-        self._globals: tuple[tuple, bytes] = ((), b"")
-        self._upper_keys: tuple | None = None
+        self._globals: tuple[dict | None, bytes] = (None, b"")
+        self._calls: dict[tuple, bytes] = {}
         self.rendered = self.skipped = 0
         self._enabled = settings.get("RENDER_CACHE", True)
         self._jobs: dict[str, tuple] = {}
@@ -351,20 +372,19 @@ class RenderCacheMixin(Writer):
         only when a template names them (see `_key`): no helper reads them
         from the context, and counting them here would make every listing
         page depend on every report."""
-        keys = self._upper_keys
-        if keys is None or keys[0] != len(context):
-            names = tuple(k for k in context if k.isupper())
-            keys = self._upper_keys = (len(context), names, operator.itemgetter(*names))
-        try:
-            ids = (keys[1], tuple(map(id, keys[2](context))))
-        except KeyError:  # a key was replaced by another: look again
-            self._upper_keys = None
-            return self._call_digest(context, kwargs)
-        if ids != self._globals[0]:
+        # `context` is a snapshot (see _snapshot): a new one whenever the
+        # site context changed, so its identity stands for its upper-case
+        # entries, and a page's plain keywords (a language, a flag) repeat.
+        if context is not self._globals[0]:
             upper = {k: v for k, v in context.items() if k.isupper()}
-            self._globals = (ids, self._fp.value(upper))
-        plain = {k: v for k, v in kwargs.items() if isinstance(v, _SIMPLE)}
-        return hashlib.sha256(self._globals[1] + self._fp.value(plain)).digest()
+            self._globals = (context, self._fp.value(upper))
+            self._calls = {}
+        plain = tuple((k, type(v), v) for k, v in kwargs.items() if isinstance(v, _SIMPLE))
+        digest = self._calls.get(plain)
+        if digest is None:
+            value = self._fp.value({k: v for k, _, v in plain})
+            digest = self._calls[plain] = hashlib.sha256(self._globals[1] + value).digest()
+        return digest
 
     # -- keys ---------------------------------------------------------------
     def _chain(self, template) -> tuple[bytes, frozenset] | None:
@@ -436,14 +456,16 @@ class RenderCacheMixin(Writer):
                    template_name=None, override_output=False, url=None, **kwargs):
         if not name:  # Pelican writes nothing for False, "" or None
             return None
-        call = self._call_digest(context, kwargs)
+        base = self._snapshot(context)
+        call = self._call_digest(base, kwargs)
         self._context = context
         if self._paginates(paginated, template_name, kwargs):
             if not isinstance(template, _Template):
                 template = _Template(self, template, call)
             return super().write_file(name, template, context, relative_urls, paginated,
                                       template_name, override_output, url, **kwargs)
-        self._write_single(name, template, context, relative_urls, override_output, call, kwargs)
+        self._write_single(name, template, context, base, relative_urls, override_output, call,
+                           kwargs)
         return None
 
     def _paginates(self, paginated, template_name, kwargs) -> bool:
@@ -452,7 +474,7 @@ class RenderCacheMixin(Writer):
             paginated = {k: v for k, v in kwargs.items() if k in {"articles", "dates"}}
         return bool(paginated) and template_name in self.settings["PAGINATED_TEMPLATES"]
 
-    def _write_single(self, name, template, context, relative_urls, override, call, kwargs):
+    def _write_single(self, name, template, context, base, relative_urls, override, call, kwargs):
         """What Pelican's writer does for a page that is not paginated (the
         same context, overwrite rules and signal), except that rendering and
         writing wait for flush(): at 5,000 reports Pelican's per-page
@@ -460,10 +482,9 @@ class RenderCacheMixin(Writer):
         while the other had nothing to do."""
         own = {"localsiteurl": context.get("localsiteurl", None)}
         if relative_urls:
-            own["SITEURL"] = own["localsiteurl"] = path_to_url(get_relative_path(name))
+            own["SITEURL"] = own["localsiteurl"] = _relative_root(name)
         own["output_file"] = name
         own.update(kwargs)
-        base = self._snapshot(context)
         path = sanitised_join(self.output_path, name)
         if self._claim(path, "utf-8", override):
             self._chain(template)

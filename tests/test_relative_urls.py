@@ -1,0 +1,31 @@
+"""The relative link root the render cache gives each page (from the page's
+depth alone) is the one Pelican's writer computes."""
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from hypothesis import given
+from hypothesis import strategies as st
+from pelican.utils import get_relative_path, path_to_url
+
+from support import ROOT
+
+sys.path.insert(0, str(ROOT / "plugins"))
+from rendercache import _relative_root  # noqa: E402
+
+PART = st.sampled_from(["reports", "2024", "en", "ก-ข", "index.html", "a.b", ".", "..", "", "x y"])
+
+
+@given(st.lists(PART, min_size=1, max_size=7), st.sampled_from(["/", "\\", "//"]))
+def test_same_root_as_pelican(parts, sep):
+    name = sep.join(parts)
+    assert _relative_root(name) == path_to_url(get_relative_path(name))
+
+
+def test_known_depths_and_paths():
+    assert _relative_root("index.html") == "."
+    assert _relative_root("en/index.html") == ".."
+    assert _relative_root("en/reports/2024/x/index.html") == "../../../.."
+    name = Path("a/b/index.html")
+    assert _relative_root(name) == path_to_url(get_relative_path(name)) == "../.."
