@@ -72,11 +72,16 @@ def article_generator_finalized(generator):
     vocab = load_vocabulary()
     browse = {}
     for kind in KINDS:
-        seen = {}
+        # Reports share their facet objects: each one's URL (which Pelican
+        # formats from the settings on every access) is looked at once.
+        objs = {}
         for art in generator.articles:
             for obj in getattr(art, _ATTR[kind], None) or ():
-                if hasattr(obj, "url") and hasattr(obj, "name"):
-                    seen.setdefault(str(obj.url), obj)
+                objs.setdefault(id(obj), obj)
+        seen = {}
+        for obj in objs.values():
+            if hasattr(obj, "url") and hasattr(obj, "name"):
+                seen.setdefault(str(obj.url), obj)
         browse[kind] = sorted(seen.values(), key=lambda o: str(o.name))
     generator.context["search_browse"] = browse
     generator.context.setdefault("vocabulary", vocab)
