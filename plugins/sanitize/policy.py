@@ -80,7 +80,11 @@ _NUMERIC = {"width", "height", "colspan", "rowspan", "span", "start", "value"}
 # Only the ids Python-Markdown's footnotes write: a report must not be able to
 # reuse the page's own ids (#main, #site-q …) or clobber names scripts use.
 _ID = re.compile(r"^(fn|fnref)[:-][A-Za-z0-9_:.-]{1,60}$")
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u200b-\u200f\u202a-\u202e\u2066-\u2069]")
+_CONTROL_CHARS = r"\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u200b-\u200f\u202a-\u202e\u2066-\u2069"
+_CONTROL = re.compile(f"[{_CONTROL_CHARS}]")
+# Anything _plain_text would change: a tag or entity character, a control
+# character, or whitespace that is not a single inner space.
+_NOT_PLAIN = re.compile(rf"[{_CONTROL_CHARS}<>&]|[^\S ]|\s\s|^\s|\s$")
 
 
 def safe_url(value: str) -> bool:
@@ -146,8 +150,13 @@ def plain_text(value: str) -> str:
     no `<tag` at all, so even a template or JSON block that forgot to escape
     it cannot be made to run anything."""
     text = str(value)
+    # Most values are plain words already: nothing in _plain_text would change them.
+    return _plain_text(text) if _NOT_PLAIN.search(text) else text
+
+
+def _plain_text(text: str) -> str:
     # Without these characters there is no tag and no entity: nh3 would give
-    # the text back unchanged (most metadata values are such plain words).
+    # the text back unchanged.
     clean = not any(c in text for c in "<>&")
     for _ in range(0 if clean else 5):
         stripped = html.unescape(nh3.clean(text, tags=set(),

@@ -13,6 +13,7 @@ from payload_checks import html_findings, text_of
 from support import ROOT
 
 sys.path.insert(0, str(ROOT / "plugins"))
+from sanitize import policy  # noqa: E402
 from sanitize.policy import (  # noqa: E402
     ALLOWED_TAGS, clean_html, http_url, plain_text, safe_url)
 
@@ -91,6 +92,15 @@ def test_plain_text_keeps_ordinary_punctuation_and_thai():
     assert plain_text("ป.ป.ช. & ป.ป.ท. \"A\" 'B' 5 < 6 > 4") == "ป.ป.ช. & ป.ป.ท. \"A\" 'B' 5 < 6 > 4"
     assert plain_text("ประชุม\u202eevil\u202c  ท้าย\n\nต่อ") == "ประชุมevil ท้าย ต่อ"
     assert plain_text("&lt;script&gt;alert(1)&lt;/script&gt;ข่าว") == "ข่าว"
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.one_of(st.text(), st.text(alphabet=st.sampled_from(
+    list(" \t\n\r\x0b\x0c\x1c\x85\xa0\u2028\u200b\u202e&<>;กขa1")), max_size=12)))
+def test_values_left_as_they_are_are_those_cleaning_would_not_change(text):
+    """plain_text returns most values untouched without cleaning them: only
+    values the full cleaning gives back unchanged."""
+    assert plain_text(text) == policy._plain_text(text)
 
 
 @settings(max_examples=150, deadline=None)
