@@ -151,3 +151,44 @@ def test_sitemap_lists_every_published_page_with_lastmod(out):
     assert entries[f"{SITEURL}/province/phitsanulok/"].text == max(
         r["published"] for r in expected.values() if "phitsanulok" in r["provinces"])
     assert not any("/drafts/" in loc for loc in entries)
+
+
+@pytest.mark.slow
+def test_data_files_are_rewritten_only_when_a_record_changes(tmp_path):
+    import sys
+
+    from support import ROOT, build_site
+    from thaireports.reportfile import parse_report, render_report
+
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    import corpus
+
+    content = tmp_path / "content"
+    paths = corpus.generate(6, content, images_every=0)
+    out = tmp_path / "out"
+    data = [out / "data" / name for name in ("reports.json", "reports.csv", "facets.json")]
+
+    def stamps():
+        return [(p.stat().st_ino, p.stat().st_mtime_ns) for p in data]
+
+    build_site(content, out)
+    first = stamps()
+    edited = paths[2]
+    edited.write_text(edited.read_text(encoding="utf-8") + "\nย่อหน้าเพิ่มเติมในเนื้อหา\n",
+                      encoding="utf-8")
+    build_site(content, out)
+    assert stamps() == first, "a text-only edit rewrote the data files"
+
+    rep = parse_report(edited.read_text(encoding="utf-8"))
+    meta = {f.name.capitalize() if f.name != "end_date" else "End_date": f.value
+            for f in rep.fields.values()}
+    meta["Title"] = "หัวข้อที่แก้ไขแล้ว"
+    edited.write_text(render_report(meta, rep.body), encoding="utf-8")
+    build_site(content, out)
+    assert all(a != b for a, b in zip(stamps(), first))
+    assert "หัวข้อที่แก้ไขแล้ว" in data[0].read_text(encoding="utf-8")
+    assert "หัวข้อที่แก้ไขแล้ว" in data[1].read_text(encoding="utf-8-sig")
+
+    data[1].unlink()
+    build_site(content, out)
+    assert "หัวข้อที่แก้ไขแล้ว" in data[1].read_text(encoding="utf-8-sig")

@@ -5,6 +5,7 @@ Field meanings are documented in the README (## Facets and open data)."""
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import json
 import os
 from functools import lru_cache
@@ -12,6 +13,7 @@ from functools import lru_cache
 from pelican import signals
 from pelican.generators import ArticlesGenerator
 
+from thaireports.codeversion import code_digest
 from thaireports.parallel import SIDE
 from thaireports.reportfile import atomic_write
 from thaireports.vocabulary import load_vocabulary
@@ -33,6 +35,9 @@ class _State:
         # the site's whole report list; a maximum over 5,000 dates per page
         # cost more than the rest of the sitemap.
         self.newest: dict[int, tuple[list, dt.date | None]] = {}
+        # id(report) → (report, its date): each report is on a dozen
+        # paginated listing pages, each page a list of its own.
+        self.changed: dict[int, tuple[object, dt.date | None]] = {}
 
 
 STATE = _State()
@@ -92,8 +97,12 @@ def _day(value):
 
 
 def _changed(item) -> dt.date | None:
-    return _day(getattr(item, "modified", None) or getattr(item, "published", None)
-                or getattr(item, "date", None))
+    hit = STATE.changed.get(id(item))
+    if hit is None:
+        hit = STATE.changed[id(item)] = (item, _day(
+            getattr(item, "modified", None) or getattr(item, "published", None)
+            or getattr(item, "date", None)))
+    return hit[1]
 
 
 def _lastmod(context) -> dt.date | None:
@@ -135,16 +144,54 @@ def remember_page(path, context=None):
     STATE.pages[url] = _lastmod(context)
 
 
+DATA_FILES = ("reports.json", "reports.csv", "facets.json")
+
+
 def write_data(settings, out: str) -> None:
-    """The data files, written beside the pages (see SideTasks)."""
+    """The data files, written beside the pages (see SideTasks). Not written
+    again when the last build wrote them from the same records with the same
+    code and vocabulary, and they are still the files it wrote (same size and
+    modification time): most edits change a report's text, not its record."""
     siteurl = settings.get("SITEURL", "")
     folder = os.path.join(out, settings["OPENDATA_PATH"])
     records = [report_record(a, siteurl) for a in STATE.articles if hasattr(a, "provinces")]
-    atomic_write(os.path.join(folder, "reports.json"), json.dumps(
-        {"count": len(records), "reports": records}, ensure_ascii=False, indent=1) + "\n")
-    atomic_write(os.path.join(folder, "reports.csv"), csv_text(records))
-    atomic_write(os.path.join(folder, "facets.json"), json.dumps(
-        facet_counts(records, load_vocabulary()), ensure_ascii=False, indent=1) + "\n")
+    paths = [os.path.join(folder, name) for name in DATA_FILES]
+    stamp_path = os.path.join(settings["CACHE_PATH"], "opendata.json") \
+        if settings.get("CACHE_PATH") else None
+    inputs = hashlib.blake2b(code_digest() + json.dumps(
+        records, ensure_ascii=False, separators=(",", ":")).encode(), digest_size=16).hexdigest()
+    if stamp_path and _stamp(stamp_path) == {"inputs": inputs, "files": _file_stamps(paths)}:
+        return
+    # Build outputs, made again by the next build: no fsync (see atomic_write).
+    atomic_write(paths[0], json.dumps(
+        {"count": len(records), "reports": records}, ensure_ascii=False, indent=1) + "\n",
+        fsync=False)
+    atomic_write(paths[1], csv_text(records), fsync=False)
+    atomic_write(paths[2], json.dumps(
+        facet_counts(records, load_vocabulary()), ensure_ascii=False, indent=1) + "\n",
+        fsync=False)
+    if stamp_path:
+        atomic_write(stamp_path, json.dumps({"inputs": inputs, "files": _file_stamps(paths)}),
+                     fsync=False)
+
+
+def _file_stamps(paths) -> list:
+    stamps = []
+    for path in paths:
+        try:
+            st = os.stat(path)
+        except OSError:
+            return []
+        stamps.append([st.st_size, st.st_mtime_ns])
+    return stamps
+
+
+def _stamp(path: str) -> dict | None:
+    try:
+        with open(path, encoding="utf-8") as fh:
+            return json.load(fh)
+    except (OSError, ValueError):
+        return None
 
 
 def write_exports(pelican):
@@ -155,7 +202,8 @@ def write_exports(pelican):
     # The sitemap lists the pages written, known only now.
     if settings.get("SITEMAP_SAVE_AS"):
         entries = [(absolute_url(siteurl, url), lastmod) for url, lastmod in STATE.pages.items()]
-        atomic_write(os.path.join(out, settings["SITEMAP_SAVE_AS"]), sitemap_xml(entries))
+        atomic_write(os.path.join(out, settings["SITEMAP_SAVE_AS"]), sitemap_xml(entries),
+                     fsync=False)
 
 
 def register():
