@@ -174,3 +174,18 @@ def test_headline_ink_stays_inside_its_band(fonts, headline):
     for y, line in zip(cards.baselines(size, len(lines)), lines):
         _, top, _, bottom = font.getbbox(line, anchor="ls")
         assert cards.HEADLINE_BAND[0] < y + top and y + bottom < cards.HEADLINE_BAND[1]
+
+
+def test_card_cache_names_stay_those_of_earlier_builds():
+    """A card's cache name is a digest of its text fields in declaration
+    order: computing it differently must not rename (and so redraw) every
+    card an earlier build cached."""
+    import dataclasses
+    import hashlib
+
+    text = cards.CardText(headline="ประชุมเครือข่าย ป.ป.ช.", places="พิษณุโลก", date="5 เมษายน 2567",
+                          site="คลังข่าว")
+    fonts = ("bold-abc.ttf", "regular-def.ttf")
+    raw = json.dumps([cards.DESIGN_VERSION, dataclasses.asdict(text), list(fonts)], ensure_ascii=False)
+    assert text.digest(fonts) == hashlib.sha256(raw.encode("utf-8")).hexdigest()[:24]
+    assert [f.name for f in dataclasses.fields(cards.CardText)] == ["headline", "places", "date", "site"]

