@@ -181,3 +181,31 @@ def test_a_build_process_skips_the_final_full_collection_at_exit():
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "True", out.stderr
+
+
+def test_a_facet_counts_its_reports_by_path_and_order_not_by_their_text():
+    """A facet page shows its reports through the page's own list; the facet
+    object (its name, count, region ...) counts them by path and order."""
+    from types import SimpleNamespace
+
+    from facets.taxonomy import Province
+    from rendercache import Fingerprints
+
+    from thaireports.vocabulary import load_vocabulary
+
+    entry = load_vocabulary().provinces["phitsanulok"]
+
+    def facet(*reports):
+        f = Province(entry, {"PROVINCE_URL": "province/{slug}/"})
+        f.articles = list(reports)
+        return Fingerprints().value(f)
+
+    a = SimpleNamespace(source_path="/c/a.md", _content="<p>ข้อความเดิม</p>")
+    a_edited = SimpleNamespace(source_path="/c/a.md", _content="<p>ข้อความใหม่</p>")
+    b = SimpleNamespace(source_path="/c/b.md", _content="<p>อีกรายงาน</p>")
+    assert facet(a, b) == facet(a_edited, b)
+    assert facet(a, b) != facet(b, a)
+    assert facet(a, b) != facet(a)
+    other = Province(load_vocabulary().provinces["nan"], {"PROVINCE_URL": "province/{slug}/"})
+    other.articles = [a, b]
+    assert Fingerprints().value(other) != facet(a, b)

@@ -60,6 +60,19 @@ class Facet(URLWrapper):
         pattern = self.settings.get(f"{type(self).__name__.upper()}_FEED_ATOM")
         return str(pattern).format(slug=self.slug) if pattern else None
 
+    def render_fingerprint(self) -> dict:
+        """What a page can show of this facet, for the render cache: its own
+        fields, and its reports by path and order only. Pages show reports
+        through the lists they are given (a listing page's reports, related
+        reports), which count in full; counting them here in full too made
+        a text edit re-render every page of the report's provinces, agencies
+        and programs (some 60 pages each at 5,000 reports). A template that
+        showed a report's text through `facet.articles` would need them
+        counted in full here."""
+        state = {k: v for k, v in vars(self).items() if k not in ("articles", "settings")}
+        state["articles"] = [str(getattr(a, "source_path", "")) for a in self.articles]
+        return state
+
     def as_dict(self):
         # Only what URL patterns may use; the article list would be copied into
         # every format() call otherwise.
