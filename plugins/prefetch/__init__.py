@@ -36,6 +36,10 @@ Saving the content objects (a 30 MB pickle at 5,000 reports, ~0.3 s) is
 done by a forked process while the build goes on; the build waits for it at
 its end.
 
+Pelican's period archives took time quadratic in the number of reports;
+their report lists are filled in one pass instead
+(`period_archives_in_linear_time`).
+
 Pelican also formats a report's `url` and `save_as` from the settings on
 every access (the generators, the exports, the search index and the sitemap
 ask about ten times per report). Once every report's status is final
@@ -265,6 +269,30 @@ def save_in_background(generator) -> None:
     generator.save_cache = save_cache
 
 
+def period_archives_in_linear_time(generator) -> None:
+    """article_generator_init: Pelican builds each period's report list by
+    testing every report against that period's list, `[a for a in articles
+    if a in dates]`: 17 years times 5,000 reports times a few hundred
+    comparisons, ~0.2 s of every build. Pelican's own method still makes the
+    archives, given no report list; the lists are then filled by identity
+    (what `in` tests for content objects), in the same order."""
+    pelicans_build = generator._build_period_archives
+
+    def build(sorted_articles, articles, settings):
+        archives = pelicans_build(sorted_articles, [], settings)
+        for periods in archives.values():
+            where = {id(a): i for i, period in enumerate(periods) for a in period["dates"]}
+            for period in periods:
+                period["articles"] = []
+            for a in articles:
+                i = where.get(id(a))
+                if i is not None:
+                    periods[i]["articles"].append(a)
+        return archives
+
+    generator._build_period_archives = build
+
+
 def wait_for_saves(*_) -> None:
     """finalized (and at exit): the cache files are complete before the
     build ends."""
@@ -369,6 +397,7 @@ def register():
     signals.article_generator_init.connect(write_caches_atomically)
     signals.page_generator_init.connect(write_caches_atomically)
     signals.article_generator_init.connect(save_in_background)
+    signals.article_generator_init.connect(period_archives_in_linear_time)
     signals.finalized.connect(wait_for_saves)
     signals.article_generator_init.connect(prefetch)
     signals.article_generator_pretaxonomy.connect(finish_reading)
