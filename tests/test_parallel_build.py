@@ -67,6 +67,20 @@ def test_side_tasks_run_in_another_process_while_the_caller_goes_on(tmp_path):
     assert side.result("file") == 4 and marker.read_text(encoding="utf-8") == "side"
 
 
+def test_side_process_is_busy_until_its_last_task_is_done():
+    side = SideTasks()
+    assert not side.busy()                 # nothing started
+    go_r, go_w = os.pipe()
+    side.add("blocked", lambda: os.read(go_r, 1))
+    side.start(workers=2)
+    assert side.busy() and side.busy()
+    os.write(go_w, b"x")
+    assert side.result("blocked") == b"x"
+    assert not side.busy()
+    os.close(go_r)
+    os.close(go_w)
+
+
 def test_side_task_that_fails_there_raises_here_and_its_log_comes_back(caplog):
     import logging
 

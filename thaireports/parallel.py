@@ -9,6 +9,7 @@ import gc
 import logging
 import os
 import pickle
+import select
 import shutil
 import signal
 import struct
@@ -217,6 +218,14 @@ class SideTasks:
                 os._exit(0)
         os.close(wfd)
         self._pid, self._fd = pid, rfd
+
+    def busy(self) -> bool:
+        """Whether the side process is still at work (it answers all at once,
+        when its last task is done)."""
+        if self._pid is None:
+            return False
+        ready, _, _ = select.select([self._fd], [], [], 0)
+        return not ready
 
     def wait(self) -> None:
         """Wait for the side process (the render workers fork after it is

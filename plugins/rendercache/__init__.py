@@ -572,7 +572,16 @@ class RenderCacheMixin(Writer):
         if len(jobs) < self._parallel_min or workers < 2:
             self._merge(self._process(jobs))
             return
-        # Not three processes with a copy of the site at once.
+        shared = _all_contents(getattr(self, "_context", None) or {})
+        # Not three processes with a copy of the site at once: the workers
+        # fork when the side process is done. Until then this process
+        # fingerprints reports, which the workers then inherit (in a full
+        # build, the side process's last half second did that for all).
+        done = 0
+        while done < len(shared) and SIDE.busy():
+            for content in shared[done:done + 64]:
+                self._fp.own(content)
+            done += 64
         SIDE.wait()
         # The children only read the site; freezing keeps the collector from
         # touching (and so copying) every object in each of them. No
@@ -580,7 +589,6 @@ class RenderCacheMixin(Writer):
         # 0.2-0.3 s of the build process's time.
         gc.freeze()
         children = {}
-        shared = _all_contents(getattr(self, "_context", None) or {})
         links = {}
 
         def render_share(w: int, rfd: int, wfd: int) -> None:
