@@ -209,3 +209,71 @@ def test_a_facet_counts_its_reports_by_path_and_order_not_by_their_text():
     other = Province(load_vocabulary().provinces["nan"], {"PROVINCE_URL": "province/{slug}/"})
     other.articles = [a, b]
     assert Fingerprints().value(other) != facet(a, b)
+
+
+def test_chunks_hand_every_page_to_exactly_one_process():
+    import os
+    import pickle
+
+    from rendercache import _Chunks
+
+    jobs = list(range(1001))
+    chunks = _Chunks(len(jobs))
+    assert chunks.size % 2 == 0
+    r, w = os.pipe()
+    pid = os.fork()
+    if pid == 0:                                    # pragma: no cover - the other process
+        os.close(r)
+        with os.fdopen(w, "wb") as fh:
+            pickle.dump(list(chunks.take(jobs)), fh)
+        os._exit(0)
+    os.close(w)
+    mine = list(chunks.take(jobs))
+    with os.fdopen(r, "rb") as fh:
+        theirs = pickle.load(fh)
+    os.waitpid(pid, 0)
+    chunks.close()
+    assert sorted(mine + theirs) == jobs
+    # A page and the next one (its English mirror) always go together.
+    for taken in (mine, theirs):
+        assert all(p + 1 in taken for p in taken if p % 2 == 0 and p + 1 < len(jobs))
+
+
+_CRASHING_WORKER = r"""
+import os, sys
+import pelican
+sys.path[:0] = [ROOT, ROOT + "/plugins"]
+import rendercache
+main, original = os.getpid(), rendercache.RenderCacheMixin._process
+
+def _process(self, jobs):
+    if os.getpid() == main:
+        return original(self, jobs)
+    original(self, [job for _, job in zip(range(5), jobs)])   # takes pages, then dies
+    os._exit(9)
+
+rendercache.RenderCacheMixin._process = _process
+try:
+    pelican.main(sys.argv[1:])
+except SystemExit as e:
+    if e.code:
+        raise
+"""
+
+
+def test_pages_a_crashed_render_worker_took_are_rendered_by_the_build(sites, tmp_path):
+    import subprocess
+
+    out = tmp_path / "out"
+    proc = subprocess.run(
+        [sys.executable, "-c", f"ROOT = {str(ROOT)!r}\n" + _CRASHING_WORKER,
+         str(sites["out"].parent / "content"), "-o", str(out), "-s", str(ROOT / "pelicanconf.py"),
+         "-e", f'CACHE_PATH="{tmp_path / "cache"}"', "RENDER_CACHE=false", "BUILD_WORKERS=2",
+         "RENDER_PARALLEL_MIN=1"],
+        cwd=ROOT, capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert "a render worker failed" in proc.stdout + proc.stderr
+    fresh = _html(sites["fresh"])
+    built = _html(out)
+    assert set(built) == set(fresh)
+    assert all(built[k].read_bytes() == fresh[k].read_bytes() for k in fresh)

@@ -43,6 +43,7 @@ import hashlib
 import logging
 import os
 import pickle
+import struct
 from functools import lru_cache
 from pathlib import Path
 
@@ -315,6 +316,45 @@ def _contents_in(v):
                 yield x
 
 
+class _Chunks:
+    """The pages handed out a chunk at a time: the build process fills a pipe
+    with chunk numbers before the render workers fork, and each process
+    takes the next number when done with its last chunk. A forked worker
+    pays for copying every page of memory it touches and was the last to
+    finish with a fixed half of the pages. Chunks hold an even number of
+    pages, so a page and its English mirror (the next page) stay together
+    and each process draws a report's cards once."""
+
+    SIZE = 32
+    # 4 KB of chunk numbers: even a pipe shrunk to one page by the system's
+    # pipe limits takes them all before anyone reads.
+    MAX_CHUNKS = 1024
+
+    def __init__(self, pages: int):
+        size = max(self.SIZE, -(-pages // self.MAX_CHUNKS))
+        self.size = size + size % 2
+        count = -(-pages // self.size)
+        self._read, write = os.pipe()
+        try:
+            data = memoryview(struct.pack(f"<{count}I", *range(count)))
+            while data:
+                data = data[os.write(write, data):]
+        finally:
+            os.close(write)
+
+    def take(self, jobs: list):
+        """This process's pages, chunk after chunk, until none are left."""
+        while True:
+            raw = os.read(self._read, 4)
+            if len(raw) < 4:
+                return
+            i = struct.unpack("<I", raw)[0] * self.size
+            yield from jobs[i:i + self.size]
+
+    def close(self) -> None:
+        os.close(self._read)
+
+
 class _Template:
     """Stands in for a Jinja template inside Writer.write_file: renders only
     when the page's key changed."""
@@ -558,12 +598,6 @@ class RenderCacheMixin(Writer):
             records[name] = key
         return records
 
-    def _share(self, jobs, w: int, workers: int):
-        """Worker w's pages: pairs of consecutive pages (a page and its
-        English mirror) go to the same process, so each report is
-        fingerprinted, and its cards drawn, once."""
-        return [job for i, job in enumerate(jobs) if (i // 2) % workers == w]
-
     def flush(self) -> None:
         """Key, render and write every page kept so far."""
         jobs = list(self._jobs.values())
@@ -590,6 +624,8 @@ class RenderCacheMixin(Writer):
         gc.freeze()
         children = {}
         links = {}
+        chunks = _Chunks(len(jobs))
+        done_pages: set[str] = set()
 
         def render_share(w: int, rfd: int, wfd: int) -> None:
             """In worker w: only its own pipe ends stay open; it sends its
@@ -601,9 +637,13 @@ class RenderCacheMixin(Writer):
             links[w].keep("worker")
             gc.disable()
             self._fp.exchange_child(shared, w, workers, links[w])
-            records = self._process(self._share(jobs, w, workers))
+            records = self._process(chunks.take(jobs))
             with os.fdopen(wfd, "wb") as fh:
                 pickle.dump(records, fh, protocol=pickle.HIGHEST_PROTOCOL)
+
+        def merge(records: dict) -> None:
+            done_pages.update(records)
+            self._merge(records)
 
         try:
             for w in range(1, workers):
@@ -612,27 +652,28 @@ class RenderCacheMixin(Writer):
                 pid = fork_call(lambda w=w, rfd=rfd, wfd=wfd: render_share(w, rfd, wfd))
                 os.close(wfd)
                 links[w].keep("parent")
-                children[pid] = (w, rfd)
+                children[pid] = rfd
             self._fp.exchange_parent(shared, workers, links)
-            self._merge(self._process(self._share(jobs, 0, workers)))
+            merge(self._process(chunks.take(jobs)))
         finally:
+            chunks.close()
             for link in links.values():  # a worker still waiting for digests gives up
                 link.close()
-            failed = []
-            for pid, (w, rfd) in children.items():
+            failed = False
+            for pid, rfd in children.items():
                 with os.fdopen(rfd, "rb") as fh:
                     data = fh.read()
                 _, status = os.waitpid(pid, 0)
                 if os.waitstatus_to_exitcode(status) != 0 or not data:
-                    failed.append(w)
+                    failed = True
                 else:
-                    self._merge(pickle.loads(data))
+                    merge(pickle.loads(data))
             gc.unfreeze()
-        for w in failed:
-            # Render that share here, so an error surfaces with its traceback
-            # in this process (and a crashed worker loses no page).
+        if failed:
+            # Render the pages a failed worker took here, so an error surfaces
+            # with its traceback in this process (and a crash loses no page).
             log.warning("rendercache: a render worker failed; rendering its pages again here")
-            self._merge(self._process(self._share(jobs, w, workers)))
+            merge(self._process([job for job in jobs if job[4] not in done_pages]))
         log.info("rendercache: %d pages checked, %d rendered by %d processes", len(jobs),
                  self.rendered, workers)
 
