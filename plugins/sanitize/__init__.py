@@ -173,14 +173,21 @@ def sanitize_content(content) -> None:
             content._summary = value
         elif key not in ("date", "modified") and hasattr(content, key):
             setattr(content, key, value)
+    # The plain values this pass left, so the second pass can pass over an
+    # attribute that still holds the very same object (kept with the content
+    # object between builds, pickled together: the identity survives).
+    content._plain_values = {attr: content.__dict__[attr] for attr in PLAIN_ATTRIBUTES
+                             if attr in content.__dict__
+                             and (attr in meta or attr == "source_label" and "source" in meta)}
     content._sanitized = POLICY_DIGEST
 
 
 def _recheck(content) -> None:
     """Re-apply the plain-text rule to attributes set after our first pass."""
+    done = content.__dict__.get("_plain_values") or {}
     for attr in PLAIN_ATTRIBUTES:
         value = getattr(content, attr, None)
-        if value is None or not isinstance(value, (str, list, tuple)):
+        if value is None or not isinstance(value, (str, list, tuple)) or done.get(attr) is value:
             continue
         if attr == "source":
             link, label = _clean_source(content, value)
