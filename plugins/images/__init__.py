@@ -124,8 +124,6 @@ def _metadata_refs(obj) -> list[str]:
 
 def _body_refs(obj) -> list[str]:
     body = obj._content or ""
-    if "<img" not in body.lower():
-        return []
     return [img_attrs(m.group(0)).get("src", "") for m in IMG_TAG.finditer(body)]
 
 
