@@ -355,6 +355,23 @@ class _Chunks:
         os.close(self._read)
 
 
+class _Discard:
+    """What Pelican's writer writes a kept page's (empty) output into: no
+    file opened per page."""
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        return False
+
+    def write(self, text: str) -> int:
+        return len(text)
+
+
+_DISCARD = _Discard()
+
+
 class _Template:
     """Stands in for a Jinja template inside Writer.write_file: renders only
     when the page's key changed."""
@@ -483,7 +500,7 @@ class RenderCacheMixin(Writer):
     # -- writing ------------------------------------------------------------
     def render(self, template, localcontext, call: bytes):
         """A paginated page, inside Pelican's writer: kept for flush(); Pelican
-        writes an empty string to os.devnull for it now (see _open_w)."""
+        writes an empty string to nowhere for it now (see _open_w)."""
         name = localcontext.get("output_file")
         if not name:
             return template.render(localcontext)
@@ -708,7 +725,7 @@ class RenderCacheMixin(Writer):
         if self._claim(filename, encoding, override):
             # A later allowed overwrite replaces the earlier page.
             self._jobs[filename] = job
-        return open(os.devnull, "w", encoding=encoding)
+        return _DISCARD
 
     def save(self) -> None:
         """Record the key and the file each rendered page produced."""
