@@ -42,3 +42,16 @@ def test_values_the_first_pass_left_are_not_cleaned_again_even_after_pickling(mo
     kept.title = "หัวข้อ<script>x</script>ใหม่"           # another object: checked again
     sanitize._recheck(kept)
     assert cleaned == ["หัวข้อ<script>x</script>ใหม่"]
+
+
+def test_a_kept_report_rechecked_once_is_passed_over_by_later_builds(monkeypatch):
+    article = _article()
+    article.venue = "หอประชุม  <i>ใหญ่</i>"                # set by another plugin after the first pass
+    sanitize._recheck(article)                                # the pass before Pelican keeps it
+    assert article.venue == "หอประชุม ใหญ่"
+    kept = pickle.loads(pickle.dumps(article))
+    cleaned = []
+    monkeypatch.setattr(sanitize, "plain_text", lambda v: cleaned.append(v) or v)
+    monkeypatch.setattr(sanitize, "http_url", lambda v: v)
+    sanitize._recheck(kept)
+    assert cleaned == [] and kept.venue == "หอประชุม ใหญ่"

@@ -10,7 +10,9 @@ export sees a report — this plugin
     of `source` (a file name stays readable as `source_label`; a
     `javascript:`/`data:`… value is dropped and reported with its line).
 Other plugins set attributes from the report file too, so the same plain-text
-rule runs once more when the generators finish, before anything is written.
+rule runs again when the reports are read (before Pelican keeps them between
+builds) and when the generators finish, before anything is written; values
+it has already made plain (the same objects) are passed over.
 
 The body and the formatted fields are cleaned as soon as a reader returns them
 (a wrapper put around every reader at `readers_init`), so the work happens
@@ -199,6 +201,8 @@ def _recheck(content) -> None:
                 setattr(content, attr, _plain(value))
             except AttributeError:
                 pass  # a read-only property (e.g. Pelican's own)
+    content._plain_values = {attr: content.__dict__[attr] for attr in PLAIN_ATTRIBUTES
+                             if attr in content.__dict__}
 
 
 def recheck_articles(generator) -> None:
@@ -214,5 +218,9 @@ def recheck_pages(generator) -> None:
 def register():
     signals.readers_init.connect(clean_on_read)
     signals.content_object_init.connect(sanitize_content)
+    # Once before Pelican saves the reports it keeps between builds (so they
+    # are kept clean, with the record that lets the next pass skip them) and
+    # once at the end, for what other plugins set in between.
+    signals.article_generator_pretaxonomy.connect(recheck_articles)
     signals.article_generator_finalized.connect(recheck_articles)
     signals.page_generator_finalized.connect(recheck_pages)
