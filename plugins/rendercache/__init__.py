@@ -106,10 +106,18 @@ class Fingerprints:
         if hit is not None:
             return hit[1]
         h = hashlib.sha256(self.own(content))
-        for k in sorted(content.__dict__):
-            if k not in SKIP_ATTRS:
-                for ref in _contents_in(content.__dict__[k]):
-                    h.update(self.own(ref))
+        attrs = content.__dict__
+        for k in sorted(attrs):
+            v = attrs[k]
+            # The few attributes that hold reports; a generator per attribute
+            # was most of this loop.
+            if isinstance(v, Content):
+                if k not in SKIP_ATTRS:
+                    h.update(self.own(v))
+            elif isinstance(v, (list, tuple, set, frozenset)) and k not in SKIP_ATTRS:
+                for x in v:
+                    if isinstance(x, Content):
+                        h.update(self.own(x))
         d = h.digest()
         self._memo[id(content)] = (content, d)
         return d
@@ -307,15 +315,6 @@ def _linked(content: Content) -> bytes:
     return out
 
 
-def _contents_in(v):
-    if isinstance(v, Content):
-        yield v
-    elif isinstance(v, (list, tuple, set, frozenset)):
-        for x in v:
-            if isinstance(x, Content):
-                yield x
-
-
 class _Chunks:
     """The pages handed out a chunk at a time: the build process fills a pipe
     with chunk numbers before the render workers fork, and each process
@@ -404,7 +403,7 @@ class RenderCacheMixin(Writer):
             self._old, self._templates = {}, {}
         self._new_templates: dict[bytes, tuple[frozenset, tuple]] = {}
         self._new: dict[str, tuple[bytes, int, int] | bytes] = {}
-        self._chains: dict[str, tuple[bytes, frozenset] | None] = {}
+        self._chains: dict[str, tuple[bytes, tuple[str, ...]] | None] = {}
         self._fp = Fingerprints()
         self._globals: tuple[dict | None, bytes] = (None, b"")
         self._calls: dict[tuple, bytes] = {}
@@ -444,7 +443,7 @@ class RenderCacheMixin(Writer):
         return digest
 
     # -- keys ---------------------------------------------------------------
-    def _chain(self, template) -> tuple[bytes, frozenset] | None:
+    def _chain(self, template) -> tuple[bytes, tuple[str, ...]] | None:
         name = template.name
         if name not in self._chains:
             env = template.environment
@@ -464,7 +463,7 @@ class RenderCacheMixin(Writer):
                     if None in refs:
                         raise LookupError(f"{t} includes a template by a computed name")
                     todo.extend(refs)
-                self._chains[name] = (h.digest(), frozenset(names))
+                self._chains[name] = (h.digest(), tuple(sorted(names)))
             except Exception as exc:  # noqa: BLE001 - any doubt means: render
                 log.info("rendercache: always rendering %s (%s)", name, exc)
                 self._chains[name] = None
@@ -491,7 +490,7 @@ class RenderCacheMixin(Writer):
         digest, names = chain
         h = hashlib.sha256(self._salt + digest + call)
         h.update(str(localcontext.get("output_file")).encode())
-        for n in sorted(names):
+        for n in names:  # sorted once, in _chain
             if n in localcontext:
                 h.update(n.encode() + b"\0")
                 h.update(self._fp.value(localcontext[n]))
