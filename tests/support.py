@@ -72,3 +72,32 @@ def serve_dir(directory: Path):
 def copy_content(src: Path, dst: Path) -> Path:
     shutil.copytree(src, dst, dirs_exist_ok=True)
     return dst
+
+
+_HOOKED_BUILD = """
+import os, sys
+sys.path[:0] = [{root!r}, {root!r} + "/plugins"]
+import pelican
+import rendercache
+original = rendercache.RenderCacheMixin._process
+{hook}
+rendercache.RenderCacheMixin._process = _process
+try:
+    pelican.main(sys.argv[1:])
+except SystemExit as e:
+    if e.code:
+        raise
+"""
+
+
+def build_with_render_hook(hook: str, content: Path, out: Path, cache: Path,
+                           *settings: str) -> subprocess.CompletedProcess:
+    """Run the real `pelican` in a child process in which `hook` (source text
+    defining `_process(self, jobs)`; Pelican's own is `original`) renders
+    every batch of pages: for tests that look at or break page rendering.
+    `settings` are more `-e` values (JSON notation)."""
+    code = _HOOKED_BUILD.format(root=str(ROOT), hook=hook)
+    return subprocess.run(
+        [sys.executable, "-c", code, str(content), "-o", str(out), "-s", str(ROOT / "pelicanconf.py"),
+         "--fatal", "errors", "-e", f'CACHE_PATH="{cache}"', *settings],
+        cwd=ROOT, capture_output=True, text=True)

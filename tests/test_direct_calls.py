@@ -5,7 +5,6 @@ cache does not mix the two kinds of compiled code."""
 from __future__ import annotations
 
 import json
-import subprocess
 import sys
 import textwrap
 import traceback
@@ -15,7 +14,7 @@ import pytest
 from jinja2 import pass_context
 from jinja2.compiler import CodeGenerator
 
-from support import ROOT
+from support import ROOT, build_with_render_hook
 
 sys.path.insert(0, str(ROOT / "plugins"))
 sys.path.insert(0, str(ROOT / "benchmarks"))
@@ -124,13 +123,9 @@ def test_compiled_template_cache_keeps_direct_and_ordinary_code_apart(tmp_path):
 # Every page of a real build, rendered by the theme's templates compiled
 # both ways, in the build process itself (one worker, no render cache).
 _COMPARE = r"""
-import json, sys
+import json
 from jinja2.compiler import CodeGenerator
-import pelican
-sys.path[:0] = [ROOT, ROOT + "/plugins"]
-import rendercache
 plain_envs, pages, differ = {}, [], []
-original = rendercache.RenderCacheMixin._process
 
 def _process(self, jobs):
     for template, base, own, path, name, call in jobs:
@@ -146,13 +141,8 @@ def _process(self, jobs):
         pages.append(name)
     return original(self, jobs)
 
-rendercache.RenderCacheMixin._process = _process
-try:
-    pelican.main(sys.argv[1:])
-except SystemExit as e:
-    if e.code:
-        raise
-print("RESULT " + json.dumps({"pages": pages, "differ": differ}))
+import atexit
+atexit.register(lambda: print("RESULT " + json.dumps({"pages": pages, "differ": differ})))
 """
 
 
@@ -161,11 +151,8 @@ def test_every_page_of_a_build_is_the_same_with_ordinary_calls(tmp_path):
     content = tmp_path / "content"
     corpus.generate(30, content, images_every=0)
     out = tmp_path / "out"
-    proc = subprocess.run(
-        [sys.executable, "-c", f"ROOT = {str(ROOT)!r}\n" + _COMPARE, str(content), "-o", str(out),
-         "-s", str(ROOT / "pelicanconf.py"), "--fatal", "errors", "-e",
-         f'CACHE_PATH="{tmp_path / "cache"}"', "RENDER_CACHE=false", "BUILD_WORKERS=1"],
-        cwd=ROOT, capture_output=True, text=True)
+    proc = build_with_render_hook(_COMPARE, content, out, tmp_path / "cache",
+                                  "RENDER_CACHE=false", "BUILD_WORKERS=1")
     assert proc.returncode == 0, proc.stdout + proc.stderr
     line = [x for x in proc.stdout.splitlines() if x.startswith("RESULT ")][-1]
     result = json.loads(line[len("RESULT "):])

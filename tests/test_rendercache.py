@@ -6,7 +6,7 @@ import sys
 
 import pytest
 
-from support import ROOT, build_site
+from support import ROOT, build_site, build_with_render_hook
 from thaireports.reportfile import parse_report, render_report
 
 sys.path.insert(0, str(ROOT / "benchmarks"))
@@ -240,37 +240,21 @@ def test_chunks_hand_every_page_to_exactly_one_process():
 
 
 _CRASHING_WORKER = r"""
-import os, sys
-import pelican
-sys.path[:0] = [ROOT, ROOT + "/plugins"]
-import rendercache
-main, original = os.getpid(), rendercache.RenderCacheMixin._process
+main = os.getpid()
 
 def _process(self, jobs):
     if os.getpid() == main:
         return original(self, jobs)
     original(self, [job for _, job in zip(range(5), jobs)])   # takes pages, then dies
     os._exit(9)
-
-rendercache.RenderCacheMixin._process = _process
-try:
-    pelican.main(sys.argv[1:])
-except SystemExit as e:
-    if e.code:
-        raise
 """
 
 
 def test_pages_a_crashed_render_worker_took_are_rendered_by_the_build(sites, tmp_path):
-    import subprocess
-
     out = tmp_path / "out"
-    proc = subprocess.run(
-        [sys.executable, "-c", f"ROOT = {str(ROOT)!r}\n" + _CRASHING_WORKER,
-         str(sites["out"].parent / "content"), "-o", str(out), "-s", str(ROOT / "pelicanconf.py"),
-         "-e", f'CACHE_PATH="{tmp_path / "cache"}"', "RENDER_CACHE=false", "BUILD_WORKERS=2",
-         "RENDER_PARALLEL_MIN=1"],
-        cwd=ROOT, capture_output=True, text=True)
+    proc = build_with_render_hook(_CRASHING_WORKER, sites["out"].parent / "content", out,
+                                  tmp_path / "cache", "RENDER_CACHE=false", "BUILD_WORKERS=2",
+                                  "RENDER_PARALLEL_MIN=1")
     assert proc.returncode == 0, proc.stdout + proc.stderr
     assert "a render worker failed" in proc.stdout + proc.stderr
     fresh = _html(sites["fresh"])
