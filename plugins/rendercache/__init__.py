@@ -293,14 +293,28 @@ def _root_at_depth(depth: int) -> str:
     return path_to_url(get_relative_path("/".join(["d"] * depth + ["f"])))
 
 
+def _plain_relative(name) -> bool:
+    """`name` is a relative path of plain folder and file names
+    (`reports/2024/x/index.html`): no `.`, `..`, empty part or backslash."""
+    return isinstance(name, str) and "\\" not in name \
+        and all(p not in ("", ".", "..") for p in name.split("/"))
+
+
 def _relative_root(name) -> str:
     """Pelican's relative SITEURL for output file `name`, which depends only
     on its depth (10,000 calls of Pelican's path splitting per build)."""
-    if isinstance(name, str) and "\\" not in name:
-        parts = name.split("/")
-        if all(p not in ("", ".", "..") for p in parts):
-            return _root_at_depth(len(parts) - 1)
+    if _plain_relative(name):
+        return _root_at_depth(name.count("/"))
     return path_to_url(get_relative_path(name))
+
+
+def _output_path(root: str, output_path: str, name) -> str:
+    """Pelican's `sanitised_join(output_path, name)` (`root` is the output
+    folder's absolute path): for a plain relative name that is the folder,
+    a slash and the name, without normalizing both paths per page."""
+    if os.sep == "/" and _plain_relative(name):
+        return os.path.join(root, name)
+    return sanitised_join(output_path, name)
 
 
 def _linked(content: Content) -> bytes:
@@ -395,6 +409,7 @@ class RenderCacheMixin(Writer):
     def __init__(self, output_path, settings=None):
         super().__init__(output_path, settings=settings)
         self._cache_file = Path(settings["CACHE_PATH"]) / "rendercache.pickle"
+        self._root = os.path.abspath(self.output_path)
         try:
             with open(self._cache_file, "rb") as fh:
                 self._old, self._templates = pickle.load(fh)
@@ -503,7 +518,7 @@ class RenderCacheMixin(Writer):
         name = localcontext.get("output_file")
         if not name:
             return template.render(localcontext)
-        path = sanitised_join(self.output_path, name)
+        path = _output_path(self._root, self.output_path, name)
         self._chain(template)  # analysed here, so the result is saved with this process's cache
         self._pending[path] = (template, *self._compact(localcontext), path, name, call)
         return ""
@@ -541,7 +556,7 @@ class RenderCacheMixin(Writer):
             own["SITEURL"] = own["localsiteurl"] = _relative_root(name)
         own["output_file"] = name
         own.update(kwargs)
-        path = sanitised_join(self.output_path, name)
+        path = _output_path(self._root, self.output_path, name)
         if self._claim(path, "utf-8", override):
             self._chain(template)
             # A later allowed overwrite replaces the earlier page.
