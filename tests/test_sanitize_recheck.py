@@ -55,3 +55,12 @@ def test_a_kept_report_rechecked_once_is_passed_over_by_later_builds(monkeypatch
     monkeypatch.setattr(sanitize, "http_url", lambda v: v)
     sanitize._recheck(kept)
     assert cleaned == [] and kept.venue == "หอประชุม ใหญ่"
+
+
+def test_a_list_changed_in_place_is_cleaned_again():
+    article = _article()
+    article.venue = ["ศาลากลาง"]
+    sanitize._recheck(article)
+    article.venue.append("<b>หอประชุม</b>")                # the same list object, new content
+    sanitize._recheck(article)
+    assert article.venue == ["ศาลากลาง", "หอประชุม"]

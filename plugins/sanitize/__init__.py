@@ -175,13 +175,18 @@ def sanitize_content(content) -> None:
             content._summary = value
         elif key not in ("date", "modified") and hasattr(content, key):
             setattr(content, key, value)
-    # The plain values this pass left, so the second pass can pass over an
-    # attribute that still holds the very same object (kept with the content
-    # object between builds, pickled together: the identity survives).
-    content._plain_values = {attr: content.__dict__[attr] for attr in PLAIN_ATTRIBUTES
-                             if attr in content.__dict__
-                             and (attr in meta or attr == "source_label" and "source" in meta)}
+    _remember_plain(content, [attr for attr in PLAIN_ATTRIBUTES
+                              if attr in meta or attr == "source_label" and "source" in meta])
     content._sanitized = POLICY_DIGEST
+
+
+def _remember_plain(content, attrs) -> None:
+    """Record the values of `attrs` a pass has made plain, so a later pass
+    can pass over an attribute that still holds the very same object (kept
+    with the content object between builds, pickled together: the identity
+    survives). Strings only: a list could be changed in place."""
+    content._plain_values = {attr: content.__dict__[attr] for attr in attrs
+                             if type(content.__dict__.get(attr)) is str}
 
 
 def _recheck(content) -> None:
@@ -201,8 +206,7 @@ def _recheck(content) -> None:
                 setattr(content, attr, _plain(value))
             except AttributeError:
                 pass  # a read-only property (e.g. Pelican's own)
-    content._plain_values = {attr: content.__dict__[attr] for attr in PLAIN_ATTRIBUTES
-                             if attr in content.__dict__}
+    _remember_plain(content, PLAIN_ATTRIBUTES)
 
 
 def recheck_articles(generator) -> None:
