@@ -25,7 +25,6 @@ from .indexer import content_hash
 MANIFEST_VERSION = 1
 
 
-
 class IndexStore:
     """Writes the index files under `target`; with a cache folder (`root`),
     through the content store described above. (Paths are plain strings:

@@ -19,10 +19,10 @@ name."""
 from __future__ import annotations
 
 from jinja2 import Environment, nodes, pass_context
-from jinja2.visitor import NodeTransformer
 from jinja2.compiler import CodeGenerator
 from jinja2.runtime import Context
 from jinja2.utils import _PassArg
+from jinja2.visitor import NodeTransformer
 
 SUFFIX = "()"
 
