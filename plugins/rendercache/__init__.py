@@ -40,6 +40,7 @@ import atexit
 import datetime as dt
 import gc
 import hashlib
+import io
 import logging
 import os
 import pickle
@@ -63,8 +64,10 @@ log = logging.getLogger(__name__)
 
 VERSION = b"rendercache-2"
 # Attributes that are not part of what a page shows, or that point back at
-# the whole site.
-SKIP_ATTRS = {"_context", "settings", "_rc_fp"}
+# the whole site: the records the sanitize and facets plugins keep on a report
+# (copies of its other attributes, the policy it was cleaned with, where its
+# slug was checked) and this plugin's own.
+SKIP_ATTRS = {"_context", "settings", "_rc_fp", "_plain_values", "_sanitized", "_facets_check"}
 _SIMPLE = (str, int, float, bool, type(None), bytes, dt.date, dt.datetime, dt.time,
            dt.timedelta)
 MAX_DEPTH = 6
@@ -82,22 +85,33 @@ class Fingerprints:
 
     def __init__(self):
         self._memo: dict[int, tuple[object, bytes]] = {}
+        self._by_state: dict[tuple, bytes] = {}
 
     def own(self, content: Content) -> bytes:
         """A report or page by its own attributes; other reports it points to
         count by their source path only (see `deep`)."""
         fp = content.__dict__.get("_rc_fp")
         if fp is None:
-            h = hashlib.sha256(b"content")
-            for k in sorted(content.__dict__):
-                if k in SKIP_ATTRS:
-                    continue
-                h.update(k.encode())
-                h.update(self.value(content.__dict__[k], 1, shallow=True))
-            h.update(_linked(content))
-            fp = h.digest()
+            attrs = content.__dict__
+            state = {k: attrs[k] for k in sorted(attrs) if k not in SKIP_ATTRS}
+            try:
+                data = self._serial(state)
+            except (pickle.PicklingError, ValueError, TypeError, RecursionError):
+                data = os.urandom(16)  # cannot be fingerprinted: always rendered
+            fp = hashlib.sha256(b"content" + data + _linked(content)).digest()
             content.__dict__["_rc_fp"] = fp
         return fp
+
+    def _serial(self, value) -> bytes:
+        """`value` as bytes, in one pickling pass: plain strings, numbers and
+        containers of them as pickle writes them, every other object (other
+        reports, facets, dates, str subclasses) as its digest from `value`.
+        A report holds some 140 plain values: fingerprinting each through
+        `value` was most of a rebuild's fingerprinting time."""
+        buf = io.BytesIO()
+        pickler = _Serializer(self, buf)
+        pickler.dump(value)
+        return buf.getvalue()
 
     def deep(self, content: Content) -> bytes:
         """Its own digest plus the own digests of the reports it refers to
@@ -143,8 +157,15 @@ class Fingerprints:
             hit = self._memo.get((id(v), shallow))
             if hit is not None:
                 return hit[1]
-        h = hashlib.sha256(type(v).__name__.encode())
         own_terms = getattr(type(v), "render_fingerprint", None)
+        state = _plain_state(v) if own_terms is None and isinstance(v, URLWrapper) else None
+        if state is not None:
+            # Pelican makes a category and an author object for each report:
+            # equal ones (same class, same plain fields) have equal digests.
+            hit = self._by_state.get((state, shallow))
+            if hit is not None:
+                return hit
+        h = hashlib.sha256(type(v).__name__.encode())
         if own_terms is not None:
             # The object says what of it a page can show (see Facet).
             h.update(self.value(own_terms(v), depth + 1, shallow))
@@ -181,6 +202,8 @@ class Fingerprints:
         d = h.digest()
         if long_lived:
             self._memo[(id(v), shallow)] = (v, d)
+        if state is not None:
+            self._by_state[(state, shallow)] = d
         return d
 
 
@@ -218,6 +241,44 @@ class Fingerprints:
             except OSError:
                 pass
             link.close()
+
+
+def _plain_state(obj) -> tuple | None:
+    """An object's class and fields when every field is a plain value
+    (`value` digests the object from exactly these), else None."""
+    fields = []
+    for k, x in vars(obj).items():
+        if k in SKIP_ATTRS:
+            continue
+        if type(x) not in _PLAIN_FIELDS:
+            return None
+        fields.append((k, type(x), x))
+    fields.sort()
+    return (type(obj), tuple(fields))
+
+
+_PLAIN_FIELDS = frozenset({str, int, float, bool, type(None)})
+
+
+class _Serializer(pickle.Pickler):
+    """The pickler of `Fingerprints._serial`. Without its memo (fast mode),
+    equal values give equal bytes whether or not they are one object, which
+    differs between a report read now and one kept from the last build."""
+
+    def __init__(self, fp: Fingerprints, buf):
+        super().__init__(buf, protocol=pickle.HIGHEST_PROTOCOL)
+        self.fast = True
+        self._fp = fp
+
+    def persistent_id(self, obj):
+        if type(obj) in _PICKLED:
+            return None
+        return self._fp.value(obj, 1, shallow=True)
+
+
+# Exact types pickle writes out the same way for equal values; subclasses
+# (Markup, Pelican's SafeDatetime) may not, and count through `value`.
+_PICKLED = frozenset({str, int, float, bool, type(None), bytes, tuple, list, dict})
 
 
 def _adopt(contents: list, digests: list) -> None:
@@ -422,6 +483,7 @@ class RenderCacheMixin(Writer):
         self._fp = Fingerprints()
         self._globals: tuple[dict | None, bytes] = (None, b"")
         self._calls: dict[tuple, bytes] = {}
+        self._shared: dict[tuple, tuple[dict, bytes]] = {}
         self.rendered = self.skipped = 0
         self._enabled = settings.get("RENDER_CACHE", True)
         self._jobs: dict[str, tuple] = {}
@@ -496,7 +558,8 @@ class RenderCacheMixin(Writer):
         self._new_templates[digest] = hit
         return hit
 
-    def _key(self, template, localcontext, call: bytes) -> bytes | None:
+    def _key(self, template, base: dict, diff: dict, call: bytes) -> bytes | None:
+        """The page's key; its context is `{**base, **diff}`."""
         if not self._enabled:
             return None
         chain = self._chain(template)
@@ -504,12 +567,31 @@ class RenderCacheMixin(Writer):
             return None
         digest, names = chain
         h = hashlib.sha256(self._salt + digest + call)
-        h.update(str(localcontext.get("output_file")).encode())
-        for n in names:  # sorted once, in _chain
-            if n in localcontext:
-                h.update(n.encode() + b"\0")
-                h.update(self._fp.value(localcontext[n]))
+        h.update(str(diff["output_file"] if "output_file" in diff
+                     else base.get("output_file")).encode())
+        own = tuple(filter(diff.__contains__, names))
+        h.update(self._shared_part(digest, names, base, own))
+        for n in own:
+            h.update(n.encode() + b"\0")
+            h.update(self._fp.value(diff[n]))
         return h.digest()
+
+    def _shared_part(self, chain: bytes, names: tuple, base: dict, own: tuple) -> bytes:
+        """The digest of the variables a page takes from its shared base
+        context (the names it does not set itself): the same for thousands of
+        pages (every report page of a language), so made once per base."""
+        memo_key = (chain, id(base), own)
+        hit = self._shared.get(memo_key)
+        if hit is not None:
+            return hit[1]
+        h = hashlib.sha256()
+        for n in names:  # sorted once, in _chain
+            if n in base and n not in own:
+                h.update(n.encode() + b"\0")
+                h.update(self._fp.value(base[n]))
+        d = h.digest()
+        self._shared[memo_key] = (base, d)  # holding the base keeps its id unique
+        return d
 
     # -- writing ------------------------------------------------------------
     def render(self, template, localcontext, call: bytes):
@@ -609,12 +691,12 @@ class RenderCacheMixin(Writer):
         made: set[str] = set()
         records = {}
         for template, base, diff, path, name, call in jobs:
-            localcontext = {**base, **diff}
-            key = self._key(template, localcontext, call)
+            key = self._key(template, base, diff, call)
             old = self._kept(name, path, key)
             if old is not None:
                 records[name] = old
                 continue
+            localcontext = {**base, **diff}
             # What Pelican does before rendering: report bodies make their
             # links relative to the page being written through this value.
             if context is not None and localcontext.get("localsiteurl"):
