@@ -209,3 +209,53 @@ def test_content_objects_are_saved_by_a_forked_process_and_waited_for(tmp_path, 
         prefetch.wait_for_saves()
     assert "could not be saved" in caplog.text
     assert not (tmp_path / "never").exists()
+
+
+def test_a_build_lists_the_reports_and_dates_each_file_once(tmp_path, monkeypatch):
+    """Validation, the prefetching readers and Pelican all ask for the file
+    listing and each file's date; the first answer holds for the build."""
+    import os
+    import sys
+
+    import pelican.generators as generators
+    from pelican.settings import read_settings
+
+    sys.path.insert(0, str(ROOT / "plugins"))
+    import prefetch
+
+    folder = tmp_path / "content" / "reports"
+    folder.mkdir(parents=True)
+    (folder / "a.md").write_text("Title: ก\n\nข้อความ\n", encoding="utf-8")
+    walks = []
+    real_walk = os.walk
+    monkeypatch.setattr(generators.os, "walk",
+                        lambda *a, **k: walks.append(a) or real_walk(*a, **k))
+
+    def generator():
+        settings = read_settings(override={"PATH": str(tmp_path / "content"),
+                                           "CACHE_PATH": str(tmp_path / "cache")})
+        gen = generators.ArticlesGenerator(context=settings.copy(), settings=settings,
+                                           path=settings["PATH"], theme=settings["THEME"],
+                                           output_path=str(tmp_path / "out"))
+        prefetch.remember_files(gen)
+        return gen
+
+    gen = generator()
+    walks.clear()  # the theme's templates
+    first = gen.get_files(["reports"], exclude=[])
+    first.add("changed by the caller")
+    (folder / "b.md").write_text("Title: ข\n\nข้อความ\n", encoding="utf-8")
+    assert gen.get_files(["reports"], exclude=[]) == {"reports/a.md"}
+    assert gen.get_files(["reports"], exclude=[], extensions=False) == {"reports/a.md",
+                                                                       "reports/b.md"}
+    assert len(walks) == 2
+    stamp = gen._get_file_stamp("reports/a.md")
+    os.utime(folder / "a.md", ns=(1, 1))
+    assert gen._get_file_stamp("reports/a.md") == stamp
+
+    # The next build sees the new file and the new date.
+    later = generator()
+    walks.clear()
+    assert later.get_files(["reports"], exclude=[]) == {"reports/a.md", "reports/b.md"}
+    assert later._get_file_stamp("reports/a.md") != stamp
+    assert len(walks) == 1

@@ -156,6 +156,33 @@ def prefetch(generator) -> None:
         readers.readers[fmt] = _prefetching(readers.readers[fmt], _active)
 
 
+def remember_files(generator) -> None:
+    """article/page_generator_init: the file listing and each file's date
+    are looked up once per build. Validation, the readers started above and
+    Pelican each asked for both (three walks of the folder and three stat
+    calls per report). A file changed during the build is read again by the
+    next one: the date kept with it is the earlier one."""
+    listings: dict[tuple, set] = {}
+    stamps: dict[str, object] = {}
+    pelicans_files, pelicans_stamp = generator.get_files, generator._get_file_stamp
+
+    def get_files(paths, exclude=None, extensions=None):
+        key = (tuple([paths] if isinstance(paths, str) else paths or ()),
+               tuple(exclude or ()), extensions if extensions in (None, False)
+               else tuple(extensions))
+        if key not in listings:
+            listings[key] = pelicans_files(paths, exclude=exclude, extensions=extensions)
+        return set(listings[key])
+
+    def get_file_stamp(filename):
+        if filename not in stamps:
+            stamps[filename] = pelicans_stamp(filename)
+        return stamps[filename]
+
+    generator.get_files = get_files
+    generator._get_file_stamp = get_file_stamp
+
+
 def finish_reading(*_) -> None:
     """Once Pelican has read every report (and when a build stops early):
     the workers are done or stopped, and their files removed."""
@@ -394,6 +421,8 @@ def register():
     signals.initialized.connect(check_cache)
     signals.readers_init.connect(reuse_converters)
     atexit.register(wait_for_saves)
+    signals.article_generator_init.connect(remember_files)
+    signals.page_generator_init.connect(remember_files)
     signals.article_generator_init.connect(write_caches_atomically)
     signals.page_generator_init.connect(write_caches_atomically)
     signals.article_generator_init.connect(save_in_background)

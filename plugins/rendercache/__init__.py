@@ -42,10 +42,12 @@ import gc
 import hashlib
 import io
 import logging
+import operator
 import os
 import pickle
 import struct
 from functools import lru_cache
+from itertools import compress, repeat
 from pathlib import Path
 
 from jinja2 import meta
@@ -482,6 +484,7 @@ class RenderCacheMixin(Writer):
         self._chains: dict[str, tuple[bytes, tuple[str, ...]] | None] = {}
         self._fp = Fingerprints()
         self._globals: tuple[dict | None, bytes] = (None, b"")
+        self._upper: dict | None = None
         self._calls: dict[tuple, bytes] = {}
         self._shared: dict[tuple, tuple[dict, bytes]] = {}
         self.rendered = self.skipped = 0
@@ -489,7 +492,6 @@ class RenderCacheMixin(Writer):
         self._jobs: dict[str, tuple] = {}
         self._pending: dict[str, tuple] = {}
         self._base: dict | None = None
-        self._snapshot_ids: tuple | None = None
         self._snapshot_base: dict = {}
         self._workers = workers_setting(settings)
         self._parallel_min = int(settings.get("RENDER_PARALLEL_MIN", 200))
@@ -510,8 +512,17 @@ class RenderCacheMixin(Writer):
         # entries, and a page's plain keywords (a language, a flag) repeat.
         if context is not self._globals[0]:
             upper = {k: v for k, v in context.items() if k.isupper()}
-            self._globals = (context, self._fp.value(upper))
-            self._calls = {}
+            same = self._upper is not None and len(upper) == len(self._upper) \
+                and all(map(operator.is_, upper, self._upper)) \
+                and all(map(operator.is_, upper.values(), self._upper.values()))
+            if same:
+                # Pelican changed a lower-case entry (`localsiteurl` while
+                # paginating): the upper-case ones keep their digest.
+                self._globals = (context, self._globals[1])
+            else:
+                self._upper = upper  # holds the values, so their ids stay theirs
+                self._globals = (context, self._fp.value(upper))
+                self._calls = {}
         plain = tuple((k, type(v), v) for k, v in kwargs.items() if isinstance(v, _SIMPLE))
         digest = self._calls.get(plain)
         if digest is None:
@@ -649,11 +660,13 @@ class RenderCacheMixin(Writer):
         """A copy of the site context, shared by every page written while
         the context holds the same keys and values (checked by identity, so
         a value replaced by a generator gets a new copy)."""
-        ids = (tuple(context), tuple(map(id, context.values())))
-        if self._snapshot_ids != ids:
-            self._snapshot_ids = ids
-            self._snapshot_base = dict(context)
-        return self._snapshot_base
+        base = self._snapshot_base
+        # Same keys in the same order, and the same value objects (the base
+        # holds them, so an id cannot be reused by another object).
+        if not (len(context) == len(base) and all(map(operator.is_, context, base))
+                and all(map(operator.is_, context.values(), base.values()))):
+            self._snapshot_base = base = dict(context)
+        return base
 
     def _kept(self, name, path, key):
         """The last build's record of the page when its key is the same and
@@ -676,7 +689,11 @@ class RenderCacheMixin(Writer):
         those copies took about 1 GB at 20,000 reports."""
         base = self._base
         if base is not None:
-            diff = {k: v for k, v in localcontext.items() if base.get(k, _MISSING) is not v}
+            # A comparison per key, looped in C: a page's context has ~250.
+            keys = list(localcontext)
+            differ = map(operator.is_not, map(base.get, keys, repeat(_MISSING)),
+                         localcontext.values())
+            diff = {k: localcontext[k] for k in compress(keys, differ)}
             # Exact only if every key of the base is still there.
             if len(localcontext) - sum(k not in base for k in diff) == len(base) \
                     and len(diff) <= 64:
