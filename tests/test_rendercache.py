@@ -68,6 +68,9 @@ def test_one_edited_report_rerenders_few_pages(sites):
     assert len(changed_reports) < len(report_pages) / 2, changed_reports
     page = (sites["out"] / own[0]).read_text(encoding="utf-8")
     assert "หัวข้อใหม่ทดสอบการสร้างซ้ำ" in page
+    # The archive overview shows years, counts and the timeline: no title.
+    assert {"archive/index.html", "en/archive/index.html"} <= set(after)
+    assert not changed & {"archive/index.html", "en/archive/index.html"}
 
 
 def test_fresh_build_rendered_in_two_processes(sites):
