@@ -17,6 +17,7 @@ def fresh_collector(monkeypatch):
     monkeypatch.setattr(collector, "_finished_builds", 0)
     gc.set_threshold(700, 10, 10)
     yield
+    gc.enable()
     gc.unfreeze()
     gc.set_threshold(*before)
 
@@ -50,9 +51,24 @@ def test_the_finished_build_is_frozen_and_freed_when_the_next_starts():
 
 def test_a_build_that_stopped_early_does_not_lose_the_normal_thresholds():
     collector.build_started()
+    collector.loading_caches()
     collector.build_started()            # the first never finished
     collector.build_finished()
     assert gc.get_threshold() == (700, 10, 10)
+    assert gc.isenabled()
+
+
+def test_pelicans_cache_is_loaded_without_collections_and_then_frozen():
+    collector.loading_caches()
+    collector.build_started()
+    assert not gc.isenabled()
+    before = gc.get_count()[0]
+    cache = [Node() for _ in range(5000)]    # more than a young collection's worth
+    assert gc.get_count()[0] >= before + len(cache)   # no collection ran
+    collector.caches_loaded()
+    assert gc.isenabled()
+    assert gc.get_freeze_count() >= len(cache)
+    collector.build_finished()
 
 
 def test_exit_handler_freezes_everything():

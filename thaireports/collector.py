@@ -10,6 +10,11 @@ collections that resume, and Python's last one at exit (~0.4 s at 5,000
 reports), leave it out. Frozen objects are still freed by reference
 counting, and files are flushed and closed as usual.
 
+Pelican's content cache (a million objects at 5,000 reports) is loaded
+with the collector off, and frozen as soon as it is loaded (the prefetch
+plugin calls `loading_caches` and `caches_loaded`): young collections walked every object of it once or
+twice on its way to the oldest generation, a third of the time of loading.
+
 In a process that builds again (Pelican's autoreload), the next build first
 unfreezes and collects what the last one left, so memory holds at most one
 finished build's garbage."""
@@ -34,8 +39,20 @@ def build_started(*_) -> None:
     gc.set_threshold(_normal[0], _normal[1], NO_FULL_COLLECTIONS)
 
 
+def loading_caches(*_) -> None:
+    """get_generators: the generators are about to load Pelican's cache."""
+    gc.disable()
+
+
+def caches_loaded(*_) -> None:
+    """article_generator_init: the content cache is loaded."""
+    gc.freeze()
+    gc.enable()
+
+
 def build_finished(*_) -> None:
     global _normal, _finished_builds
+    gc.enable()  # in case a build stopped before its cache was loaded
     gc.freeze()
     if _normal is not None:
         gc.set_threshold(*_normal)

@@ -62,6 +62,7 @@ from pelican import signals
 from pelican.readers import MarkdownReader
 from pelican.utils import pelican_open
 
+from thaireports import collector
 from thaireports.codeversion import code_digest, settings_digest
 from thaireports.contentgroups import ARTICLE_GROUPS, PAGE_GROUPS, contents_of
 from thaireports.parallel import ForkStream, fork_call, workers_setting
@@ -421,6 +422,9 @@ def register():
     signals.initialized.connect(check_cache)
     signals.readers_init.connect(reuse_converters)
     atexit.register(wait_for_saves)
+    signals.get_generators.connect(collector.loading_caches)
+    # First: the readers forked below run with the collector on.
+    signals.article_generator_init.connect(collector.caches_loaded)
     signals.article_generator_init.connect(remember_files)
     signals.page_generator_init.connect(remember_files)
     signals.article_generator_init.connect(write_caches_atomically)
