@@ -15,7 +15,7 @@ from pelican.utils import get_relative_path, path_to_url, sanitised_join
 from support import ROOT
 
 sys.path.insert(0, str(ROOT / "plugins"))
-from rendercache import _output_path, _relative_root  # noqa: E402
+from rendercache import _output_path, _plain_relative, _relative_root  # noqa: E402
 
 PART = st.sampled_from(["reports", "2024", "en", "ก-ข", "index.html", "a.b", ".", "..", "", "x y"])
 
@@ -45,3 +45,9 @@ def test_same_output_file_as_pelican(parts, sep, output):
             _output_path(os.path.abspath(output), output, name)
         return
     assert _output_path(os.path.abspath(output), output, name) == expected
+
+
+@given(st.text(alphabet="a./\\\nก", max_size=12))
+def test_plain_names_are_those_without_empty_dot_or_backslash_parts(name):
+    parts = name.split("/")
+    assert _plain_relative(name) == ("\\" not in name and all(p not in ("", ".", "..") for p in parts))

@@ -45,6 +45,7 @@ import logging
 import operator
 import os
 import pickle
+import re
 import struct
 from functools import lru_cache
 from itertools import compress, repeat
@@ -359,8 +360,11 @@ def _root_at_depth(depth: int) -> str:
 def _plain_relative(name) -> bool:
     """`name` is a relative path of plain folder and file names
     (`reports/2024/x/index.html`): no `.`, `..`, empty part or backslash."""
-    return isinstance(name, str) and "\\" not in name \
-        and all(p not in ("", ".", "..") for p in name.split("/"))
+    return isinstance(name, str) and _NOT_PLAIN.search(name) is None
+
+
+# A backslash, or a part (between slashes or the ends) that is empty, `.` or `..`.
+_NOT_PLAIN = re.compile(r"\\|(?:^|/)\.{0,2}(?:/|\Z)")
 
 
 def _relative_root(name) -> str:

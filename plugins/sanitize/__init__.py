@@ -192,10 +192,12 @@ def _remember_plain(content, attrs) -> None:
 def _recheck(content) -> None:
     """Re-apply the plain-text rule to attributes set after our first pass."""
     done = content.__dict__.get("_plain_values") or {}
+    cleaned_any = False
     for attr in PLAIN_ATTRIBUTES:
         value = getattr(content, attr, None)
         if value is None or not isinstance(value, (str, list, tuple)) or done.get(attr) is value:
             continue
+        cleaned_any = True
         if attr == "source":
             link, label = _clean_source(content, value)
             content.source = link
@@ -206,7 +208,9 @@ def _recheck(content) -> None:
                 setattr(content, attr, _plain(value))
             except AttributeError:
                 pass  # a read-only property (e.g. Pelican's own)
-    _remember_plain(content, PLAIN_ATTRIBUTES)
+    if cleaned_any or "_plain_values" not in content.__dict__:
+        # Otherwise every string attribute is recorded already, as it is.
+        _remember_plain(content, PLAIN_ATTRIBUTES)
 
 
 def recheck_articles(generator) -> None:
