@@ -165,3 +165,24 @@ def test_a_page_keyed_after_one_that_overrides_a_name_still_counts_it(tmp_path):
         key(base, {"output_file": "a.html", "title": "ของหน้าเอง"})
         keys.append(key(base, {"output_file": "b.html"}))
     assert keys[0] != keys[1]
+
+
+def test_write_calls_count_every_plain_keyword_with_its_type(tmp_path):
+    def call(**kwargs):
+        writer = RenderCacheMixin(str(tmp_path / "out"),
+                                  settings={**DEFAULT_CONFIG, "CACHE_PATH": str(tmp_path / "c")})
+        return writer._call_digest({"SITENAME": "คลัง"}, kwargs)
+
+    page = call(url="reports/a/", LANG="th", blog=True)
+    assert page == call(url="reports/a/", LANG="th", blog=True)
+    variants = [call(url="reports/b/", LANG="th", blog=True),
+                call(url="reports/a/", LANG="en", blog=True),
+                call(url="reports/a/", LANG="th", blog=1),
+                call(url="reports/a/", LANG="th", blog="True"),
+                call(url=Markup("reports/a/"), LANG="th", blog=True),
+                call(url="reports/a/", LANG="th")]
+    assert len({page, *variants}) == 1 + len(variants)
+    # Reports and other objects passed as keywords count where a template
+    # names them (page keys), not here.
+    assert call(url="reports/a/", article=report({"title": "ก"})) \
+        == call(url="reports/a/", article=report({"title": "ข"}))

@@ -282,6 +282,8 @@ class _Serializer(pickle.Pickler):
 # Exact types pickle writes out the same way for equal values; subclasses
 # (Markup, Pelican's SafeDatetime) may not, and count through `value`.
 _PICKLED = frozenset({str, int, float, bool, type(None), bytes, tuple, list, dict})
+# Built-in types whose repr is their whole value.
+_REPR_EXACT = frozenset({str, int, float, bool, type(None), bytes})
 
 
 def _adopt(contents: list, digests: list) -> None:
@@ -530,7 +532,14 @@ class RenderCacheMixin(Writer):
         plain = tuple((k, type(v), v) for k, v in kwargs.items() if isinstance(v, _SIMPLE))
         digest = self._calls.get(plain)
         if digest is None:
-            value = self._fp.value({k: v for k, _, v in plain})
+            if all(t in _REPR_EXACT for _, t, _ in plain):
+                # A report page's URL makes its keywords unique: the repr of
+                # built-in strings, numbers and flags says all of them, without
+                # `value`'s dispatch per keyword.
+                value = b"r" + repr([(k, t.__name__, v) for k, t, v in plain]).encode(
+                    "utf-8", "surrogatepass")
+            else:
+                value = b"v" + self._fp.value({k: v for k, _, v in plain})
             digest = self._calls[plain] = hashlib.sha256(self._globals[1] + value).digest()
         return digest
 
