@@ -127,13 +127,23 @@ def test_paired_benchmark_alternates_two_trees_and_prints_medians(tmp_path, caps
     import paired
 
     assert paired.main(["worktree", "worktree", "--reports", "12", "--rounds", "2",
-                        "--work", str(tmp_path)]) == 0
+                        "--rebuild-pairs", "2", "--work", str(tmp_path)]) == 0
     captured = capsys.readouterr()
     rounds = [line for line in captured.err.splitlines() if line.startswith("round ")]
     assert [line.split(":")[0] for line in rounds] == [
         "round 1 worktree", "round 1 worktree", "round 2 worktree", "round 2 worktree"]
+    pairs = [line for line in captured.err.splitlines() if line.startswith("pair ")]
+    assert [line.split(":")[0] for line in pairs] == [
+        "pair 1 worktree", "pair 1 worktree", "pair 2 worktree", "pair 2 worktree"]
     assert "Medians of 2 alternating rounds, 12 reports" in captured.out
-    assert captured.out.count("| worktree ") == 2
+    assert "One-edit rebuilds in 2 alternating pairs" in captured.out
+    assert captured.out.count("| worktree ") == 4
+    # Every edit was undone.
+    from build import EDIT_MARK
+
+    reports = list((tmp_path / "corpus-12").rglob("*.md"))
+    assert len(reports) == 12
+    assert not any(EDIT_MARK.strip() in p.read_text(encoding="utf-8") for p in reports)
     assert not (tmp_path / "trash").exists()
     assert (tmp_path / "paired-site-A" / "index.html").exists()
     assert (tmp_path / "paired-site-B" / "index.html").exists()
