@@ -12,8 +12,9 @@ counting, and files are flushed and closed as usual.
 
 Pelican's content cache (a million objects at 5,000 reports) is loaded
 with the collector off, and frozen as soon as it is loaded (the prefetch
-plugin calls `loading_caches` and `caches_loaded`): young collections walked every object of it once or
-twice on its way to the oldest generation, a third of the time of loading.
+plugin calls `loading_caches` and `caches_loaded`): young collections
+walked every object of it once or twice on its way to the oldest
+generation, a third of the time of loading.
 
 In a process that builds again (Pelican's autoreload), the next build first
 unfreezes and collects what the last one left, so memory holds at most one

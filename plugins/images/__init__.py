@@ -165,7 +165,7 @@ class _Run:
         dest = os.path.join(self.output, rel)
         try:
             st, have = os.stat(src), os.stat(dest)
-            if (st.st_ino, st.st_dev) == (have.st_ino, have.st_dev) or st.st_size == have.st_size:
+            if os.path.samestat(st, have) or st.st_size == have.st_size:
                 # Output names carry the content hash: same name and size is the same file.
                 self.stats["files_unchanged"] += 1
                 return

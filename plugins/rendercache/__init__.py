@@ -246,21 +246,27 @@ class Fingerprints:
             link.close()
 
 
+def _same_entries(a: dict, b: dict) -> bool:
+    """The same keys in the same order holding the same objects (compared in
+    C: a site context has some 250 entries)."""
+    return len(a) == len(b) and all(map(operator.is_, a, b)) \
+        and all(map(operator.is_, a.values(), b.values()))
+
+
 def _plain_state(obj) -> tuple | None:
-    """An object's class and fields when every field is a plain value
+    """An object's class and fields when every field is a scalar
     (`value` digests the object from exactly these), else None."""
     fields = []
     for k, x in vars(obj).items():
         if k in SKIP_ATTRS:
             continue
-        if type(x) not in _PLAIN_FIELDS:
+        if type(x) not in _SCALARS:
             return None
         fields.append((k, type(x), x))
     fields.sort()
     return (type(obj), tuple(fields))
 
 
-_PLAIN_FIELDS = frozenset({str, int, float, bool, type(None)})
 
 
 class _Serializer(pickle.Pickler):
@@ -279,11 +285,11 @@ class _Serializer(pickle.Pickler):
         return self._fp.value(obj, 1, shallow=True)
 
 
+# Built-in scalar types: equal values have equal reprs and equal pickles.
+_SCALARS = frozenset({str, int, float, bool, type(None), bytes})
 # Exact types pickle writes out the same way for equal values; subclasses
 # (Markup, Pelican's SafeDatetime) may not, and count through `value`.
-_PICKLED = frozenset({str, int, float, bool, type(None), bytes, tuple, list, dict})
-# Built-in types whose repr is their whole value.
-_REPR_EXACT = frozenset({str, int, float, bool, type(None), bytes})
+_PICKLED = _SCALARS | {tuple, list, dict}
 
 
 def _adopt(contents: list, digests: list) -> None:
@@ -518,10 +524,7 @@ class RenderCacheMixin(Writer):
         # entries, and a page's plain keywords (a language, a flag) repeat.
         if context is not self._globals[0]:
             upper = {k: v for k, v in context.items() if k.isupper()}
-            same = self._upper is not None and len(upper) == len(self._upper) \
-                and all(map(operator.is_, upper, self._upper)) \
-                and all(map(operator.is_, upper.values(), self._upper.values()))
-            if same:
+            if self._upper is not None and _same_entries(upper, self._upper):
                 # Pelican changed a lower-case entry (`localsiteurl` while
                 # paginating): the upper-case ones keep their digest.
                 self._globals = (context, self._globals[1])
@@ -532,7 +535,7 @@ class RenderCacheMixin(Writer):
         plain = tuple((k, type(v), v) for k, v in kwargs.items() if isinstance(v, _SIMPLE))
         digest = self._calls.get(plain)
         if digest is None:
-            if all(t in _REPR_EXACT for _, t, _ in plain):
+            if all(t in _SCALARS for _, t, _ in plain):
                 # A report page's URL makes its keywords unique: the repr of
                 # built-in strings, numbers and flags says all of them, without
                 # `value`'s dispatch per keyword.
@@ -674,10 +677,8 @@ class RenderCacheMixin(Writer):
         the context holds the same keys and values (checked by identity, so
         a value replaced by a generator gets a new copy)."""
         base = self._snapshot_base
-        # Same keys in the same order, and the same value objects (the base
-        # holds them, so an id cannot be reused by another object).
-        if not (len(context) == len(base) and all(map(operator.is_, context, base))
-                and all(map(operator.is_, context.values(), base.values()))):
+        # The base holds the values, so an id cannot be reused by another object.
+        if not _same_entries(context, base):
             self._snapshot_base = base = dict(context)
         return base
 

@@ -115,7 +115,7 @@ class IndexStore:
             want = os.stat(os.path.join(self.root, name))
         except OSError:
             return False
-        if (have.st_ino, have.st_dev) != (want.st_ino, want.st_dev) or have.st_size != entry[1]:
+        if not os.path.samestat(have, want) or have.st_size != entry[1]:
             return False
         self.files[rel] = list(entry)
         return True
@@ -167,7 +167,7 @@ class IndexStore:
             have = None
         if have is not None:
             want = os.stat(source)
-            if (have.st_ino, have.st_dev) == (want.st_ino, want.st_dev):
+            if os.path.samestat(have, want):
                 return
             if have.st_nlink == 1 and have.st_size == size \
                     and self.previous.get("files", {}).get(rel, [None])[0] == name:
